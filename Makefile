@@ -1,0 +1,40 @@
+# The two commands of the README:
+#   make serve   set up (if needed), build the figures, serve the site at http://127.0.0.1:8000
+#   make test    set up (if needed), run the whole test suite (what CI runs)
+# Everything else here is for maintainers.
+
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+MKDOCS  := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup serve test build figures snapshots bench clean lint
+
+setup:
+	@bash scripts/setup.sh
+
+serve: setup
+	$(MKDOCS) serve --livereload --dev-addr 127.0.0.1:8000
+
+test: setup
+	$(PY) -m pytest
+
+build: setup
+	$(MKDOCS) build --strict
+
+figures: setup
+	$(PY) -m figures_src build
+
+# Rewrite the committed data snapshots on purpose, after a change to the math
+# or the examples; review the diff under tests/snapshots/ before committing.
+snapshots: setup
+	$(PY) -m figures_src snapshots --write
+
+bench: setup
+	$(PY) benchmarks/build.py
+
+lint: setup
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf site .cache

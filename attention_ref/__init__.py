@@ -1,0 +1,46 @@
+"""attention_ref: the reference implementation behind every number on the site.
+
+Pure numpy. Tokens are row vectors: X is `(T, d_model)`, Q = X W_Q.
+
+    >>> import numpy as np
+    >>> from attention_ref import scaled_dot_product_attention
+    >>> att = scaled_dot_product_attention(np.eye(2), np.eye(2), np.eye(2))
+    >>> att.weights.sum(axis=-1)
+    array([1., 1.])
+"""
+
+from .attention import Attention, SelfAttention, causal_mask, scaled_dot_product_attention, self_attention
+from .examples import ExampleError, Examples, Language, Sentence, load_examples
+from .experiments import entropy_bits, random_dot_products, softmax_saturation
+from .geometry import contextualize, move_toward
+from .multihead import MultiHeadAttention, multi_head_attention
+from .positional import sinusoidal_positional_encoding
+from .similarity import cosine_similarity, dot_similarity, scaled_dot_similarity
+from .softmax import softmax
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Attention",
+    "ExampleError",
+    "Examples",
+    "Language",
+    "MultiHeadAttention",
+    "SelfAttention",
+    "Sentence",
+    "causal_mask",
+    "contextualize",
+    "cosine_similarity",
+    "dot_similarity",
+    "entropy_bits",
+    "load_examples",
+    "move_toward",
+    "multi_head_attention",
+    "random_dot_products",
+    "scaled_dot_product_attention",
+    "scaled_dot_similarity",
+    "self_attention",
+    "sinusoidal_positional_encoding",
+    "softmax",
+    "softmax_saturation",
+]

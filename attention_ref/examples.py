@@ -1,0 +1,235 @@
+"""The worked examples, read from one editable TOML file and validated.
+
+The site's sentences, toy embeddings, projection matrices and seeds are data,
+not code: `examples.toml` beside this module holds them. A teacher copies that
+file, changes it, and points the build at the copy (`--examples FILE` or the
+`ATTENTION_EXAMPLES` environment variable); every figure follows.
+
+A malformed file raises `ExampleError` naming the file, the entry and what is
+wrong, e.g. ``my.toml: [sentences.animal] word 'dgo' is not in the vocabulary
+of language 'walkthrough' (known: animal, because, ...)``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_PATH = Path(__file__).with_name("examples.toml")
+ENV_VAR = "ATTENTION_EXAMPLES"
+
+
+class ExampleError(ValueError):
+    """A malformed examples file; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Language:
+    """A toy vocabulary: named axes, one vector per word, optional projections."""
+
+    name: str
+    axes: tuple[str, ...]
+    vocabulary: dict[str, np.ndarray]
+    w_q: np.ndarray | None = None  # (d_model, d_k)
+    w_k: np.ndarray | None = None  # (d_model, d_k)
+    w_v: np.ndarray | None = None  # (d_model, d_v)
+
+    @property
+    def d_model(self) -> int:
+        return len(self.axes)
+
+    def embed(self, tokens) -> np.ndarray:
+        """Stack the vectors of `tokens` (looked up in lower case): `(T, d_model)`."""
+        return np.stack([self.vocabulary[t.lower()] for t in tokens])
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a language; tokens are its words as written."""
+
+    name: str
+    text: str
+    tokens: tuple[str, ...]
+    language: Language
+    focus: str | None = None  # the token whose row the step-by-step pages follow
+    toward: str | None = None  # the geometric view's target word
+
+    @property
+    def x(self) -> np.ndarray:
+        """The embeddings X, one row per token: `(T, d_model)`."""
+        return self.language.embed(self.tokens)
+
+    @property
+    def focus_index(self) -> int:
+        """Position of `focus` (the first token equal to it, ignoring case)."""
+        return self.index(self.focus)
+
+    def index(self, word: str) -> int:
+        lowered = [t.lower() for t in self.tokens]
+        return lowered.index(word.lower())
+
+
+@dataclass(frozen=True)
+class CandidateSpace:
+    name: str
+    label: str
+    w: np.ndarray  # (d, d), applied to row vectors as x W
+
+
+@dataclass(frozen=True)
+class Examples:
+    path: Path
+    languages: dict[str, Language]
+    sentences: dict[str, Sentence]
+    candidate_spaces: dict[str, CandidateSpace]
+    scaling: dict = field(default_factory=dict)
+    positional: dict = field(default_factory=dict)
+
+    def sentence(self, name: str) -> Sentence:
+        try:
+            return self.sentences[name]
+        except KeyError:
+            raise KeyError(f"no sentence {name!r} in {self.path} (known: {', '.join(sorted(self.sentences))})") from None
+
+
+def examples_path(path: str | os.PathLike | None = None) -> Path:
+    """The file to read: `path`, else $ATTENTION_EXAMPLES, else the packaged default."""
+    if path is not None:
+        return Path(path)
+    env = os.environ.get(ENV_VAR)
+    return Path(env) if env else DEFAULT_PATH
+
+
+def load_examples(path: str | os.PathLike | None = None) -> Examples:
+    """Read and validate the examples file (see `examples_path` for which one)."""
+    path = examples_path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ExampleError(f"{path}: examples file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ExampleError(f"{path}: not valid TOML: {exc}") from None
+    return _Reader(path).examples(raw)
+
+
+class _Reader:
+    """Turns the raw TOML into validated records; every error names file and entry."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, entry: str, message: str):
+        raise ExampleError(f"{self.path}: [{entry}] {message}")
+
+    def table(self, raw: dict, key: str, entry: str, *, required: bool = True) -> dict:
+        value = raw.get(key, {} if not required else None)
+        if value is None:
+            self.fail(entry, f"missing table {key!r}")
+        if not isinstance(value, dict):
+            self.fail(entry, f"{key!r} must be a table; got {type(value).__name__}")
+        return value
+
+    def matrix(self, value, entry: str, key: str, shape: tuple[int | None, int | None]) -> np.ndarray:
+        try:
+            arr = np.array(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            self.fail(entry, f"{key} must be a list of rows of numbers; got {value!r}")
+        if arr.ndim != len(shape) or any(want is not None and got != want for got, want in zip(arr.shape, shape)):
+            want = tuple("n" if s is None else s for s in shape)
+            self.fail(entry, f"{key} must have shape {want}; got {arr.shape}")
+        if not np.all(np.isfinite(arr)):
+            self.fail(entry, f"{key} contains NaN or inf")
+        return arr
+
+    def string(self, raw: dict, key: str, entry: str, *, required: bool = True) -> str | None:
+        value = raw.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(entry, f"{key!r} must be a non-empty string; got {value!r}")
+        return value
+
+    def examples(self, raw: dict) -> Examples:
+        languages = {name: self.language(name, t) for name, t in self.table(raw, "languages", "top level").items()}
+        sentences = {
+            name: self.sentence(name, t, languages) for name, t in self.table(raw, "sentences", "top level").items()
+        }
+        spaces = {
+            name: self.candidate_space(name, t)
+            for name, t in self.table(raw, "candidate_spaces", "top level", required=False).items()
+        }
+        return Examples(
+            path=self.path,
+            languages=languages,
+            sentences=sentences,
+            candidate_spaces=spaces,
+            scaling=self.scaling(self.table(raw, "scaling", "top level", required=False)),
+            positional=dict(self.table(raw, "positional", "top level", required=False)),
+        )
+
+    def language(self, name: str, raw: dict) -> Language:
+        entry = f"languages.{name}"
+        if not isinstance(raw, dict):
+            self.fail(entry, "must be a table")
+        axes = raw.get("axes")
+        if not isinstance(axes, list) or not axes or not all(isinstance(a, str) for a in axes):
+            self.fail(entry, f"'axes' must be a non-empty list of names; got {axes!r}")
+        d = len(axes)
+        vocab_raw = self.table(raw, "vocabulary", entry)
+        if not vocab_raw:
+            self.fail(entry + ".vocabulary", "is empty")
+        vocabulary = {}
+        for word, vec in vocab_raw.items():
+            if word != word.lower():
+                self.fail(entry + ".vocabulary", f"word {word!r} must be written in lower case")
+            vocabulary[word] = self.matrix(vec, entry + ".vocabulary", word, (d,))
+        projections = {}
+        for key in ("w_q", "w_k", "w_v"):
+            if key in raw:
+                projections[key] = self.matrix(raw[key], entry, key, (d, None))
+        if "w_q" in projections and "w_k" in projections and projections["w_q"].shape != projections["w_k"].shape:
+            self.fail(entry, f"w_q {projections['w_q'].shape} and w_k {projections['w_k'].shape} must have the same d_k")
+        return Language(name=name, axes=tuple(axes), vocabulary=vocabulary, **projections)
+
+    def sentence(self, name: str, raw: dict, languages: dict[str, Language]) -> Sentence:
+        entry = f"sentences.{name}"
+        if not isinstance(raw, dict):
+            self.fail(entry, "must be a table")
+        text = self.string(raw, "text", entry)
+        lang_name = self.string(raw, "language", entry)
+        if lang_name not in languages:
+            self.fail(entry, f"language {lang_name!r} is not defined (known: {', '.join(sorted(languages))})")
+        language = languages[lang_name]
+        tokens = tuple(text.split())
+        for token in tokens:
+            if token.lower() not in language.vocabulary:
+                known = ", ".join(sorted(language.vocabulary))
+                self.fail(entry, f"word {token!r} is not in the vocabulary of language {lang_name!r} (known: {known})")
+        lowered = [t.lower() for t in tokens]
+        focus = self.string(raw, "focus", entry, required=False)
+        toward = self.string(raw, "toward", entry, required=False)
+        for key, word in (("focus", focus), ("toward", toward)):
+            if word is not None and word.lower() not in lowered:
+                self.fail(entry, f"{key} {word!r} is not a word of the sentence {text!r}")
+        return Sentence(name=name, text=text, tokens=tokens, language=language, focus=focus, toward=toward)
+
+    def candidate_space(self, name: str, raw: dict) -> CandidateSpace:
+        entry = f"candidate_spaces.{name}"
+        label = self.string(raw, "label", entry)
+        return CandidateSpace(name=name, label=label, w=self.matrix(raw.get("w"), entry, "w", (2, 2)))
+
+    def scaling(self, raw: dict) -> dict:
+        entry = "scaling"
+        out = dict(raw)
+        for key in ("d_k", "d_k_sweep"):
+            values = raw.get(key, [])
+            if not isinstance(values, list) or not all(isinstance(v, int) and v > 0 for v in values):
+                self.fail(entry, f"{key!r} must be a list of positive integers; got {values!r}")
+        for key in ("n_keys", "n_samples", "seed"):
+            if key in raw and not (isinstance(raw[key], int) and raw[key] >= 0):
+                self.fail(entry, f"{key!r} must be a non-negative integer; got {raw[key]!r}")
+        return out

@@ -1,0 +1,58 @@
+"""Seeded random experiments that show why the scores are divided by sqrt(d_k)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import check_positive_int
+from .softmax import softmax
+
+
+def entropy_bits(p, axis: int = -1) -> np.ndarray:
+    """Shannon entropy in bits along `axis`; 0 * log 0 counts as 0.
+
+    log2(n) for n equal weights (attention spread evenly), 0 for one-hot
+    (all attention on one key).
+    """
+    p = np.asarray(p, dtype=np.float64)
+    logs = np.log2(p, out=np.zeros_like(p), where=p > 0)
+    return -np.sum(p * logs, axis=axis)
+
+
+def random_dot_products(d_k: int, n_samples: int, seed: int) -> np.ndarray:
+    """q . k for `n_samples` pairs with entries drawn from N(0, 1): `(n_samples,)`.
+
+    Each product sums d_k terms of variance 1, so its variance is d_k and its
+    spread (standard deviation) sqrt(d_k): the reason for the scaling.
+    """
+    d_k = check_positive_int("d_k", d_k)
+    n_samples = check_positive_int("n_samples", n_samples)
+    rng = np.random.default_rng([seed, d_k])
+    q = rng.standard_normal((n_samples, d_k))
+    k = rng.standard_normal((n_samples, d_k))
+    return np.einsum("nd,nd->n", q, k)  # row-wise q_n . k_n
+
+
+def softmax_saturation(d_k: int, n_keys: int, n_samples: int, seed: int) -> dict[str, float]:
+    """Mean entropy (bits) and mean largest weight of softmax(q K^T), unscaled and scaled.
+
+    For each of `n_samples` draws: one query (d_k,) and `n_keys` keys (n_keys, d_k)
+    from N(0, 1). Without scaling the scores spread like sqrt(d_k), so softmax
+    puts nearly all weight on one key (entropy -> 0); with the 1/sqrt(d_k)
+    factor the spread stays near 1 whatever d_k is.
+    """
+    d_k = check_positive_int("d_k", d_k)
+    n_keys = check_positive_int("n_keys", n_keys)
+    n_samples = check_positive_int("n_samples", n_samples)
+    rng = np.random.default_rng([seed, d_k, n_keys])
+    q = rng.standard_normal((n_samples, 1, d_k))
+    k = rng.standard_normal((n_samples, n_keys, d_k))
+    scores = (q @ np.swapaxes(k, -1, -2))[:, 0, :]  # (n, 1, d_k) x (n, d_k, n_keys) -> (n, n_keys)
+    raw = softmax(scores)
+    scaled = softmax(scores / np.sqrt(d_k))
+    return {
+        "entropy_unscaled": float(entropy_bits(raw).mean()),
+        "entropy_scaled": float(entropy_bits(scaled).mean()),
+        "max_weight_unscaled": float(raw.max(axis=-1).mean()),
+        "max_weight_scaled": float(scaled.max(axis=-1).mean()),
+    }
