@@ -28,13 +28,8 @@ def cosine_similarity(a, b) -> np.ndarray:
         ValueError: a row of `a` or `b` has length zero (its direction is undefined).
     """
     a, b = _pair("a", a, "b", b)
-    for name, m in (("a", a), ("b", b)):
-        norms = np.linalg.norm(m, axis=-1)
-        if np.any(norms == 0):
-            rows = np.flatnonzero(norms == 0).tolist()
-            raise ValueError(f"{name} has zero-length rows {rows}; cosine similarity needs a direction")
-    a_unit = a / np.linalg.norm(a, axis=-1, keepdims=True)
-    b_unit = b / np.linalg.norm(b, axis=-1, keepdims=True)
+    a_unit = _unit_rows("a", a)  # (n, d)
+    b_unit = _unit_rows("b", b)  # (m, d)
     return np.clip(a_unit @ b_unit.T, -1.0, 1.0)
 
 
@@ -45,6 +40,21 @@ def scaled_dot_similarity(a, b) -> np.ndarray:
     """
     a, b = _pair("a", a, "b", b)
     return (a @ b.T) / np.sqrt(a.shape[-1])
+
+
+def _unit_rows(name: str, m: np.ndarray) -> np.ndarray:
+    """The rows of `m` scaled to length one, or a ValueError naming a zero row.
+
+    Each row is first divided by its largest |entry| (direction is unchanged),
+    so the squares inside the norm can neither overflow (entries near 1e200)
+    nor underflow to a false zero length (entries near 1e-200).
+    """
+    peak = np.max(np.abs(m), axis=-1, keepdims=True)  # (n, 1)
+    if np.any(peak == 0):
+        rows = np.flatnonzero(peak[:, 0] == 0).tolist()
+        raise ValueError(f"{name} has zero-length rows {rows}; cosine similarity needs a direction")
+    m = m / peak  # every entry in [-1, 1], the largest is +-1
+    return m / np.linalg.norm(m, axis=-1, keepdims=True)
 
 
 def _pair(name_a: str, a, name_b: str, b) -> tuple[np.ndarray, np.ndarray]:

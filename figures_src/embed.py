@@ -1,0 +1,197 @@
+"""Pages embed figures by id and pull numbers from their data, through two macros:
+
+    {{ figure("softmax-pie-it") }}                     the figure: light/dark images or a video
+    {{ value("softmax-pie-it", "weight.animal", "pct") }}   one number, formatted as on screen
+
+`expand(markdown, page)` replaces them. An unknown id, key, format or macro
+raises `EmbedError` naming the page and what was wrong. Fenced and inline code
+is left alone, so a page can show the macros themselves.
+
+This module knows nothing about MkDocs: it needs only the figures' records
+(`SiteFigure`) and a function that turns a site path into a URL relative to
+the page, so another site generator can call it the same way.
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import re
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .formats import FORMATS, fmt
+from .jsonable import lookup
+
+MACRO = re.compile(r"\{\{\s*(?P<name>[A-Za-z_]\w*)\s*\((?P<args>.*?)\)\s*\}\}", re.S)
+CODE = re.compile(r"(^```.*?^```[ \t]*$|^~~~.*?^~~~[ \t]*$|`[^`\n]+`)", re.S | re.M)
+
+
+class EmbedError(Exception):
+    """A macro that names an unknown figure, key, format or macro."""
+
+
+@dataclass
+class SiteFigure:
+    """What a page needs to show one figure."""
+
+    id: str
+    kind: str
+    caption: str
+    description: str
+    alt: str
+    data: dict
+    files: dict[str, str] = field(default_factory=dict)  # file name -> absolute path
+
+    def site_path(self, name: str) -> str:
+        return f"figures/{self.id}/{name}"
+
+    @property
+    def page_path(self) -> str:
+        return f"figures/{self.id}/"
+
+    def file(self, suffix: str) -> str | None:
+        """The file name ending in `suffix` (e.g. ".light.svg", ".mp4"), if built."""
+        for name in sorted(self.files):
+            if name.endswith(suffix):
+                return name
+        return None
+
+
+def references(markdown: str) -> list[tuple[str, tuple]]:
+    """The (macro name, args) calls in `markdown`, outside code."""
+    calls = []
+    for part in _outside_code(markdown):
+        for m in MACRO.finditer(part):
+            calls.append((m.group("name"), _args(m)))
+    return calls
+
+
+def check(markdown: str, page: str, figures: dict[str, SiteFigure]) -> None:
+    """Raise EmbedError for the first bad macro in `markdown` (used before a build starts)."""
+    for name, args in references(markdown):
+        _call(name, args, page, figures, relative=lambda p: p)
+
+
+def expand(markdown: str, page: str, figures: dict[str, SiteFigure], relative) -> str:
+    """Replace the macros in `markdown`; `relative(site_path)` gives a URL relative to the page."""
+    pieces = CODE.split(markdown)
+    for i in range(0, len(pieces), 2):  # even pieces are outside code
+        pieces[i] = MACRO.sub(lambda m: _call(m.group("name"), _args(m), page, figures, relative), pieces[i])
+    return "".join(pieces)
+
+
+def _outside_code(markdown: str) -> list[str]:
+    return CODE.split(markdown)[0::2]
+
+
+def _args(m: re.Match) -> tuple:
+    try:
+        value = ast.literal_eval(f"({m.group('args')},)")
+    except (SyntaxError, ValueError):
+        raise EmbedError(f"cannot read the arguments of {m.group(0)!r}: use string literals") from None
+    return value
+
+
+def _call(name: str, args: tuple, page: str, figures: dict[str, SiteFigure], relative) -> str:
+    macro = MACROS.get(name)
+    if macro is None:
+        raise EmbedError(f"{page}: unknown macro {name}() (known: {', '.join(MACROS)})")
+    if not args or not isinstance(args[0], str):
+        raise EmbedError(f"{page}: {name}() needs a figure id as its first argument; got {args!r}")
+    fig = figures.get(args[0])
+    if fig is None:
+        known = ", ".join(sorted(figures))
+        raise EmbedError(f"{page}: unknown figure id {args[0]!r} in {name}() (known: {known})")
+    try:
+        return macro(fig, *args[1:], relative=relative)
+    except (KeyError, ValueError, TypeError) as exc:
+        detail = exc.args[0] if exc.args else exc
+        raise EmbedError(f"{page}: {name}({', '.join(map(repr, args))}): {detail}") from None
+
+
+# --------------------------------------------------------------------------- macros
+
+
+def value(fig: SiteFigure, key: str, style: str = "f2", *, relative=None) -> str:
+    if style not in FORMATS:
+        raise ValueError(f"unknown format {style!r} (known: {', '.join(FORMATS)})")
+    v = lookup(fig.data, key)
+    if isinstance(v, str):
+        return html.escape(v)
+    return fmt(v, style)
+
+
+def figure(fig: SiteFigure, *, relative) -> str:
+    """The HTML of one figure, with a link to its own page."""
+    caption = html.escape(fig.caption)
+    alt = html.escape(fig.alt, quote=True)
+    page = relative(fig.page_path)
+    if fig.kind == "manim":
+        body = video_html(fig, relative)
+    else:
+        imgs = []
+        for theme in ("light", "dark"):
+            name = fig.file(f".{theme}.svg")
+            if name is None:
+                raise ValueError(f"figure {fig.id} has no {theme} SVG (was the figure build run?)")
+            w, h = png_size(fig.files.get(name.replace(".svg", ".png"), ""))
+            size = f' width="{w // 2}" height="{h // 2}"' if w else ""
+            imgs.append(
+                f'<img src="{relative(fig.site_path(name))}#only-{theme}" alt="{alt}"{size} '
+                f'loading="lazy" decoding="async">'
+            )
+        body = f'<a class="sav-figure__link" href="{page}">{"".join(imgs)}</a>'
+    return (
+        f'<figure class="sav-figure sav-figure--{fig.kind}" id="fig-{fig.id}">{body}'
+        f'<figcaption>{caption} <a class="sav-figure__more" href="{page}">Figure page, numbers and downloads</a>'
+        f"</figcaption></figure>"
+    )
+
+
+def video_html(fig: SiteFigure, relative) -> str:
+    alt = html.escape(fig.alt, quote=True)
+    mp4, poster = fig.file(".mp4"), fig.file(".poster.png")
+    captions, chapters = fig.file(".captions.vtt"), fig.file(".chapters.vtt")
+    if not (mp4 and poster and captions):
+        raise ValueError(f"scene {fig.id} lacks its MP4, poster or captions (was the figure build run?)")
+    w, h = png_size(fig.files[poster])
+    tracks = f'<track kind="captions" src="{relative(fig.site_path(captions))}" srclang="en" label="English" default>'
+    if chapters:
+        tracks += f'<track kind="chapters" src="{relative(fig.site_path(chapters))}" srclang="en" label="Steps">'
+    poster_url = relative(fig.site_path(poster))
+    return (
+        f'<video class="sav-video" controls muted playsinline preload="none" poster="{poster_url}" '
+        f'width="{w}" height="{h}" aria-label="{alt}">'
+        f'<source src="{relative(fig.site_path(mp4))}" type="video/mp4">{tracks}</video>'
+        f'<img class="sav-video__still" src="{poster_url}" alt="{alt}" width="{w}" height="{h}" loading="lazy">'
+    )
+
+
+MACROS = {"figure": figure, "value": value}
+
+
+def png_size(path: str) -> tuple[int, int]:
+    """(width, height) of a PNG from its header; (0, 0) if unreadable."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(24)
+        if head[:8] == b"\x89PNG\r\n\x1a\n":
+            return struct.unpack(">II", head[16:24])
+    except OSError:
+        pass
+    return 0, 0
+
+
+def load_site_figures(report) -> dict[str, SiteFigure]:
+    """SiteFigure records from a build report (figures.build.Report)."""
+    out: dict[str, SiteFigure] = {}
+    for fig_id, meta in report.figures.items():
+        out[fig_id] = SiteFigure(fig_id, meta["kind"], meta["caption"], meta["description"], meta["alt"], meta["data"])
+    for r in report.results:
+        if r.id in out:
+            for p in r.files:
+                if not p.endswith("manifest.json"):
+                    out[r.id].files[Path(p).name] = p
+    return out

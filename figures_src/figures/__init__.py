@@ -1,0 +1,1 @@
+"""matplotlib figures: one module per figure (see figures_src.registry for the contract)."""

@@ -1,0 +1,87 @@
+"""How "it" shares out its attention: the softmax of its scaled scores as slices of a pie.
+
+Step 4 of the walk-through. The query of "it" was compared with the key of
+every word (step 2) and the scores divided by the square root of d_k (step 3);
+softmax turns them into weights that are all positive and add up to one, so
+they can be drawn as the slices of one pie. The largest slice belongs to the
+word "it" refers to. Even a word whose score is zero keeps a slice: softmax
+never gives exactly nothing.
+"""
+
+from __future__ import annotations
+
+from figures_src.common import attend, keyed
+from figures_src.formats import fmt
+
+ID = "softmax-pie-it"
+KIND = "matplotlib"
+SENTENCE = "animal"
+LABEL_MIN = 0.06  # slices at least this large carry their percentage on the pie
+
+
+def data(examples) -> dict:
+    s, att = attend(examples, SENTENCE)
+    i = s.focus_index
+    weights = att.weights[i]
+    top = int(weights.argmax())
+    return {
+        "sentence": s.text,
+        "tokens": list(s.tokens),
+        "focus": s.tokens[i],
+        "scores": att.scores[i].tolist(),
+        "scaled": att.scaled[i].tolist(),
+        "weights": weights.tolist(),
+        "weight": keyed(s.tokens, weights),
+        "top_word": s.tokens[top],
+        "top_weight": float(weights[top]),
+        "sum": float(weights.sum()),
+    }
+
+
+def labels(data) -> list[str]:
+    return [fmt(w, "pct") for w in data["weights"]]
+
+
+def alt(data) -> str:
+    parts = ", ".join(f"{t} {fmt(w, 'pct')}" for t, w in zip(data["tokens"], data["weights"]))
+    return (
+        f"A pie chart of the attention weights of \"{data['focus']}\" in \"{data['sentence']}\". "
+        f"The largest slice is \"{data['top_word']}\" with {fmt(data['top_weight'], 'pct')}. All slices: {parts}."
+    )
+
+
+def render(data, out_dir, theme, quality) -> None:
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from figures_src import mpl, style
+
+    with mpl.themed(theme, ID) as t:
+        fig, (ax, ax_legend) = plt.subplots(1, 2, figsize=(style.FIG_WIDTH, 3.9), width_ratios=(1.15, 1))
+        tokens, weights = data["tokens"], data["weights"]
+        colors = [style.token_color(w) for w in tokens]
+        wedges, _ = ax.pie(
+            weights, colors=colors, startangle=90, counterclock=False,
+            wedgeprops={"width": 0.42, "edgecolor": t["background"], "linewidth": 1.5},
+        )
+        for wedge, w, color in zip(wedges, weights, colors):
+            if w >= LABEL_MIN:
+                angle = np.deg2rad((wedge.theta1 + wedge.theta2) / 2)
+                ax.text(0.79 * np.cos(angle), 0.79 * np.sin(angle), fmt(w, "pct"), ha="center", va="center",
+                        fontsize=9, color=style.text_on(color), fontweight="bold")
+        ax.text(0, 0.06, f"\u201c{data['focus']}\u201d", ha="center", va="center", fontsize=13, fontweight="bold")
+        ax.text(0, -0.14, "attends to", ha="center", va="center", fontsize=9, color=t["muted"])
+        ax.set_aspect("equal")
+
+        # The legend is a table: every word with its weight, largest first.
+        ax_legend.axis("off")
+        order = sorted(range(len(tokens)), key=lambda j: -weights[j])
+        for row, j in enumerate(order):
+            y = 1 - (row + 0.5) / len(tokens)
+            ax_legend.add_patch(plt.Rectangle((0.02, y - 0.03), 0.06, 0.06, color=colors[j], transform=ax_legend.transAxes))
+            ax_legend.text(0.12, y, tokens[j], va="center", fontsize=10, transform=ax_legend.transAxes)
+            ax_legend.text(0.78, y, fmt(weights[j], "pct"), va="center", ha="right", fontsize=10,
+                           transform=ax_legend.transAxes, fontweight="bold" if j == order[0] else "normal")
+        ax_legend.text(0.78, -0.04, f"sum {fmt(data['sum'], 'pct0')}", va="center", ha="right", fontsize=9,
+                       color=t["muted"], transform=ax_legend.transAxes)
+        mpl.save(fig, out_dir, ID, theme)

@@ -1,0 +1,152 @@
+"""The generated pages: one page per figure (figures/<id>/) and the gallery (figures/).
+
+Each figure page shows the figure large, its caption and long description,
+the numbers it shows as tables, its downloads, its source module, the version
+and commit it was built from, and a "Cite this figure" block.
+"""
+
+from __future__ import annotations
+
+import html
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .embed import SiteFigure
+from .formats import fmt
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_TITLE = "Self-Attention, Visually"
+DOWNLOADS = (
+    (".light.svg", "SVG, light"), (".dark.svg", "SVG, dark"),
+    (".light.png", "PNG 2×, light"), (".dark.png", "PNG 2×, dark"),
+    (".light.pdf", "PDF, light"), (".dark.pdf", "PDF, dark"),
+    (".mp4", "MP4 video"), (".gif", "GIF"), (".poster.png", "Poster (PNG)"),
+    (".captions.vtt", "Captions (WebVTT)"), (".chapters.vtt", "Chapters (WebVTT)"),
+)
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    version: str
+    commit: str
+    date: str  # the commit's date (YYYY-MM-DD), not the build's
+    site_url: str
+
+
+def build_info(site_url: str | None, version: str | None = None) -> BuildInfo:
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return ""
+
+    commit = git("rev-parse", "--short=12", "HEAD") or "uncommitted"
+    date = git("log", "-1", "--format=%cs") or "undated"
+    if version is None:
+        version = git("describe", "--tags", "--always") or "dev"
+    return BuildInfo(version=version, commit=commit, date=date, site_url=(site_url or "").rstrip("/") + "/")
+
+
+def figure_page(fig: SiteFigure, info: BuildInfo, module_path: str) -> str:
+    url = f"{info.site_url}{fig.page_path}"
+    lines = [
+        "---",
+        f"title: {_yaml(fig.caption)}",
+        f"description: {_yaml(fig.alt[:300])}",
+        "---",
+        "",
+        f"# {html.escape(fig.caption)}",
+        "",
+        f'{{{{ figure("{fig.id}") }}}}',
+        "",
+        fig.description,
+        "",
+        f"**Figure id:** `{fig.id}` · **built from** version {info.version}, commit `{info.commit}` ({info.date})",
+        "",
+        "## The numbers it shows",
+        "",
+        data_tables(fig.data),
+        "",
+        "## Downloads",
+        "",
+    ]
+    for suffix, label in DOWNLOADS:
+        name = fig.file(suffix)
+        if name:
+            lines.append(f"- [{label}]({name}){{ download }}")
+    lines.append(f"- [The numbers (JSON)]({fig.id}.json){{ download }}")
+    lines += [
+        "",
+        f"Source: `{module_path}`, computed by `attention_ref` from the worked examples.",
+        "",
+        "## Cite this figure",
+        "",
+        "```text",
+        f"“{fig.caption}” Figure {fig.id} in {SITE_TITLE}, version {info.version} "
+        f"(commit {info.commit}, {info.date}). {url}. Licence CC BY 4.0.",
+        "```",
+        "",
+        "```bibtex",
+        f"@misc{{sav-{fig.id},",
+        f"  title        = {{{fig.caption}}},",
+        f"  howpublished = {{\\url{{{url}}}}},",
+        f"  note         = {{Figure {fig.id} in {SITE_TITLE}, version {info.version}, commit {info.commit}}},",
+        f"  year         = {{{info.date[:4]}}},",
+        "}",
+        "```",
+        "",
+        "Text, figures and videos: [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/); code: MIT.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def gallery_page(figures: dict[str, SiteFigure]) -> str:
+    lines = ["---", "title: Gallery of figures", "---", "", "# Gallery of figures", "",
+             "Every figure and animation of the site, each with its own page: the numbers it shows, "
+             "downloads, and how to cite it.", "", '<div class="sav-gallery">']
+    for fig in figures.values():
+        thumb = fig.file(".light.png") or fig.file(".poster.png")
+        dark = fig.file(".dark.png")
+        alt = html.escape(fig.alt, quote=True)
+        imgs = f'<img src="{fig.id}/{thumb}#only-light" alt="{alt}" loading="lazy">' if thumb else ""
+        if dark:
+            imgs += f'<img src="{fig.id}/{dark}#only-dark" alt="{alt}" loading="lazy">'
+        elif thumb:
+            imgs = imgs.replace("#only-light", "")
+        lines.append(f'<a class="sav-gallery__item" href="{fig.id}/">{imgs}<span>{html.escape(fig.caption)}</span></a>')
+    lines += ["</div>", ""]
+    return "\n".join(lines)
+
+
+def data_tables(data: dict) -> str:
+    """The data as Markdown tables: scalars in one table, each list of numbers as a row or matrix."""
+    scalars, blocks = [], []
+    for key, v in data.items():
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            scalars.append(f"| `{key}` | {fmt(v, 'f3') if isinstance(v, float) else v} |")
+        elif isinstance(v, str):
+            scalars.append(f"| `{key}` | {html.escape(v)} |")
+        elif isinstance(v, dict) and v and all(isinstance(x, (int, float)) for x in v.values()):
+            head = "| " + " | ".join(f"`{k}`" for k in v) + " |"
+            blocks.append(f"**`{key}`**\n\n{head}\n|{'---|' * len(v)}\n| " + " | ".join(_num(x) for x in v.values()) + " |")
+        elif isinstance(v, list) and v and all(isinstance(x, (int, float)) for x in v):
+            blocks.append(f"**`{key}`**: " + ", ".join(_num(x) for x in v))
+        elif isinstance(v, list) and v and all(isinstance(r, list) and all(isinstance(x, (int, float)) for x in r) for r in v):
+            rows = "\n".join("| " + " | ".join(_num(x) for x in r) + " |" for r in v)
+            width = max(len(r) for r in v)
+            blocks.append(f"**`{key}`** ({len(v)} × {width})\n\n|{' |' * width}\n|{'---|' * width}\n{rows}")
+    out = []
+    if scalars:
+        out.append("| key | value |\n|---|---|\n" + "\n".join(scalars))
+    out += blocks
+    return "\n\n".join(out) or "_This figure shows no numbers._"
+
+
+def _num(x) -> str:
+    return fmt(x, "f3") if isinstance(x, float) else str(x)
+
+
+def _yaml(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,116 @@
+"""Discovery of the figure modules: one module = one figure or one scene.
+
+A figure module in `figures_src/figures/` (matplotlib) or `figures_src/scenes/`
+(Manim) declares:
+
+    '''Caption: the first line of the docstring.
+
+    The long description: the rest of the docstring (the figure's page shows it).
+    '''
+    ID = "softmax-pie-it"          # stable kebab-case id, part of a citable URL
+    KIND = "matplotlib"            # or "manim"
+    def data(examples) -> dict     # cheap and pure: the numbers, from attention_ref
+    def render(data, out_dir, theme, quality) -> None   # expensive: writes the files
+    def alt(data) -> str           # the alt text, numbers included
+    def labels(data) -> list[str]  # optional: the number labels it draws, as on screen
+
+Modules import matplotlib and manim inside `render` only, so listing figures
+and computing their data stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+PACKAGES = ("figures_src.figures", "figures_src.scenes")
+KINDS = ("matplotlib", "manim")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class FigureModuleError(Exception):
+    """A figure module that breaks the contract; the message names it."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    kind: str
+    module: ModuleType
+    caption: str
+    description: str
+
+    @property
+    def source_path(self) -> Path:
+        return Path(inspect.getfile(self.module))
+
+    @property
+    def source(self) -> str:
+        return self.source_path.read_text(encoding="utf-8")
+
+    @property
+    def module_name(self) -> str:
+        return self.module.__name__
+
+    def data(self, examples) -> dict:
+        return self.module.data(examples)
+
+    def alt(self, data: dict) -> str:
+        return self.module.alt(data)
+
+    def labels(self, data: dict) -> list[str]:
+        fn = getattr(self.module, "labels", None)
+        return list(fn(data)) if fn else []
+
+
+def _describe(module: ModuleType) -> tuple[str, str]:
+    doc = inspect.getdoc(module) or ""
+    first, _, rest = doc.partition("\n")
+    return first.strip(), rest.strip()
+
+
+def load_figure(module_name: str) -> Figure:
+    """Import one figure module and check its contract; errors name the module."""
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as exc:  # a syntax or import error in a figure module
+        raise FigureModuleError(f"{module_name}: cannot import: {type(exc).__name__}: {exc}") from exc
+    fig_id = getattr(module, "ID", None)
+    if not isinstance(fig_id, str) or not ID_PATTERN.match(fig_id):
+        raise FigureModuleError(f"{module_name}: ID must be a kebab-case string; got {fig_id!r}")
+    kind = getattr(module, "KIND", None)
+    if kind not in KINDS:
+        raise FigureModuleError(f"{fig_id} ({module_name}): KIND must be one of {KINDS}; got {kind!r}")
+    for name in ("data", "render", "alt"):
+        if not callable(getattr(module, name, None)):
+            raise FigureModuleError(f"{fig_id} ({module_name}): missing function {name}()")
+    caption, description = _describe(module)
+    if not caption:
+        raise FigureModuleError(f"{fig_id} ({module_name}): the docstring's first line (the caption) is empty")
+    return Figure(id=fig_id, kind=kind, module=module, caption=caption, description=description)
+
+
+def module_names() -> list[str]:
+    names = []
+    for package in PACKAGES:
+        pkg = importlib.import_module(package)
+        for info in pkgutil.iter_modules(pkg.__path__):
+            if not info.name.startswith("_"):
+                names.append(f"{package}.{info.name}")
+    return sorted(names)
+
+
+def discover() -> dict[str, Figure]:
+    """Every figure, by id. A broken module raises FigureModuleError naming it."""
+    figures: dict[str, Figure] = {}
+    for name in module_names():
+        fig = load_figure(name)
+        if fig.id in figures:
+            raise FigureModuleError(f"{fig.id}: declared twice, by {figures[fig.id].module_name} and {name}")
+        figures[fig.id] = fig
+    return dict(sorted(figures.items()))
