@@ -22,13 +22,21 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import pkgutil
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-PACKAGES = ("figures_src.figures", "figures_src.scenes")
+# The packages searched for figure modules; FIGURES_PACKAGES (comma-separated)
+# replaces them, which is how the tests build throwaway figures.
+DEFAULT_PACKAGES = ("figures_src.figures", "figures_src.scenes")
+
+
+def packages() -> tuple[str, ...]:
+    env = os.environ.get("FIGURES_PACKAGES")
+    return tuple(p.strip() for p in env.split(",") if p.strip()) if env else DEFAULT_PACKAGES
 KINDS = ("matplotlib", "manim")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -97,7 +105,7 @@ def load_figure(module_name: str) -> Figure:
 
 def module_names() -> list[str]:
     names = []
-    for package in PACKAGES:
+    for package in packages():
         pkg = importlib.import_module(package)
         for info in pkgutil.iter_modules(pkg.__path__):
             if not info.name.startswith("_"):
