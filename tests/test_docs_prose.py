@@ -1,0 +1,69 @@
+"""The prose of docs/ never types a number about the examples: it pulls it from a figure's data.
+
+A decimal (0.35) or a percentage (35%) outside code, math, HTML tags, link
+targets and macros is a hand-typed number, and fails this test with its page
+and text. Whole numbers ("five steps", "Step 3", "2017") are allowed; so are
+the few decimals on ALLOWED, each with its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+# Numbers that are not about the examples. Keep this list short, each with why.
+ALLOWED = {
+    "1.0": "the sum of a row of weights, stated as a fact of softmax",
+    "100%": "the whole pie: the weights of a row add up to one",
+}
+
+STRIP = [
+    re.compile(r"^```.*?^```", re.S | re.M),  # fenced code
+    re.compile(r"^~~~.*?^~~~", re.S | re.M),
+    re.compile(r"`[^`\n]*`"),  # inline code
+    re.compile(r"\$\$.*?\$\$", re.S),  # display math
+    re.compile(r"\$[^$\n]*\$"),  # inline math
+    re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]", re.S),
+    re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S),  # macros
+    re.compile(r"\]\([^)]*\)"),  # link targets
+    re.compile(r"<[^>]+>"),  # HTML tags and their attributes
+    re.compile(r"^---\n.*?\n---\n", re.S),  # front matter
+]
+NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?%|\d+\.\d+)(?![\w.])")
+
+
+def prose(text: str) -> str:
+    for pattern in STRIP:
+        text = pattern.sub(" ", text)
+    return text
+
+
+def hand_typed(text: str) -> list[str]:
+    return [m.group(1) for m in NUMBER.finditer(prose(text)) if m.group(1).replace(" ", "") not in ALLOWED]
+
+
+PAGES = sorted(DOCS.rglob("*.md"))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_page_has_no_hand_typed_numbers(page):
+    found = hand_typed(page.read_text(encoding="utf-8"))
+    assert not found, f"{page.relative_to(DOCS)}: hand-typed numbers {found}; use {{{{ value(id, key, fmt) }}}}"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("it gives 32.2% of its attention", ["32.2%"]),
+        ("a weight of 0.35 here", ["0.35"]),
+        ("in `0.35` code and $0.35$ math and {{ value('a', 'b', 'pct') }}", []),
+        ("```\nx = 0.5\n```\nStep 3 of 5 in 2017", []),
+        ('<img alt="0.25" src="a.svg"> and [link](page-0.5.md)', []),
+    ],
+)
+def test_scanner_finds_exactly_the_prose_numbers(text, expected):
+    assert hand_typed(text) == expected
