@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 MKDOCS  := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve test build figures snapshots bench clean lint
+.PHONY: setup serve test build figures snapshots bench clean lint deploy serve-versions pack
 
 setup:
 	@bash scripts/setup.sh
@@ -29,6 +29,14 @@ figures: setup
 # or the examples; review the diff under tests/snapshots/ before committing.
 snapshots: setup
 	$(PY) -m figures_src snapshots --write
+
+# Versions (mike): deploy the current commit as VERSION to the local gh-pages
+# branch (PUSH=1 to push), then serve every deployed version locally.
+deploy: setup
+	bash scripts/deploy.sh $(VERSION)
+
+serve-versions: setup
+	$(VENV)/bin/mike serve --dev-addr 127.0.0.1:8000
 
 bench: setup
 	$(PY) benchmarks/build.py
