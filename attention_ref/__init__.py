@@ -11,7 +11,7 @@ Pure numpy. Tokens are row vectors: X is `(T, d_model)`, Q = X W_Q.
 
 from .attention import Attention, SelfAttention, causal_mask, scaled_dot_product_attention, self_attention
 from .examples import ExampleError, Examples, Language, Sentence, load_examples
-from .experiments import entropy_bits, random_dot_products, softmax_saturation
+from .experiments import dot_product_spread, entropy_bits, random_dot_products, softmax_saturation
 from .geometry import contextualize, move_toward
 from .multihead import MultiHeadAttention, multi_head_attention
 from .positional import sinusoidal_positional_encoding
@@ -31,6 +31,7 @@ __all__ = [
     "causal_mask",
     "contextualize",
     "cosine_similarity",
+    "dot_product_spread",
     "dot_similarity",
     "entropy_bits",
     "load_examples",

@@ -233,3 +233,162 @@ class _Reader:
             if key in raw and not (isinstance(raw[key], int) and raw[key] >= 0):
                 self.fail(entry, f"{key!r} must be a non-negative integer; got {raw[key]!r}")
         return out
+
+
+# --------------------------------------------------------------------------- the multi-head example
+
+
+@dataclass(frozen=True)
+class MultiHeadExample:
+    """The hand-built multi-head example of `[multihead]`, ready for `multi_head_attention`.
+
+    x is `(T, d_model)` with one named column per entry of `axes`; w_q, w_k, w_v
+    and w_o are `(d_model, d_model)`; head h owns the columns
+    `h * d_head : (h + 1) * d_head` of w_q, w_k and w_v, and `head_names[h]` /
+    `head_titles[h]` name the relation it is built to catch.
+    """
+
+    sentence: Sentence
+    axes: tuple[str, ...]
+    x: np.ndarray  # (T, d_model)
+    w_q: np.ndarray  # (d_model, d_model)
+    w_k: np.ndarray  # (d_model, d_model)
+    w_v: np.ndarray  # (d_model, d_model)
+    w_o: np.ndarray  # (d_model, d_model)
+    n_heads: int
+    head_names: tuple[str, ...]
+    head_titles: tuple[str, ...]
+    positions_per_turn: float
+
+
+def multihead_example(examples: Examples) -> MultiHeadExample:
+    """Assemble and validate the multi-head example from `[multihead]` of the examples file.
+
+    X's columns, in order: the axes of the sentence's language; `clock_cos`,
+    `clock_sin` = (cos iθ, sin iθ) for position i, θ = 360° / positions_per_turn;
+    `one`, a constant 1; the axes of `[multihead.features]` (one vector per word);
+    then zero columns `spare_1`, `spare_2`, ... up to d_model.
+
+    Each `[[multihead.heads]]` entry fills its d_head-column block of W_Q, W_K,
+    W_V: its `q`, `k`, `v` tables give rows by input axis (`noun = [6.0, 0.0]`),
+    and `q_clock` / `k_clock` = {gain, turn} add gain * R(turn θ) to the two clock
+    rows (first two columns of the block), R turning a row vector by the angle
+    turn θ; a query turned by `turn` lines up with the key `turn` positions away.
+    `w_o` is "identity" or a `(d_model, d_model)` list of rows.
+
+    Raises:
+        ExampleError naming the file and the entry: a missing table, an unknown
+        sentence, word or axis, a row or matrix of the wrong shape, a head count
+        other than n_heads, or a clock on which the sentence does not fit.
+    """
+    r = _Reader(examples.path)
+    try:
+        raw = tomllib.loads(examples.path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ExampleError(f"{examples.path}: cannot read the examples file: {exc}") from None
+    entry = "multihead"
+    mh = r.table(raw, "multihead", "top level")
+    try:
+        sentence = examples.sentence(r.string(mh, "sentence", entry))
+    except KeyError as exc:
+        r.fail(entry, exc.args[0])
+    d_model, n_heads = mh.get("d_model"), mh.get("n_heads")
+    for key, value in (("d_model", d_model), ("n_heads", n_heads)):
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            r.fail(entry, f"{key!r} must be a positive integer; got {value!r}")
+    if d_model % n_heads or d_model // n_heads < 2:
+        r.fail(entry, f"n_heads = {n_heads} must split d_model = {d_model} into heads of at least 2 columns")
+    d_head = d_model // n_heads
+    t = len(sentence.tokens)
+    per_turn = mh.get("positions_per_turn")
+    if isinstance(per_turn, bool) or not isinstance(per_turn, (int, float)) or not t - 1 < per_turn < float("inf"):
+        r.fail(
+            entry,
+            f"'positions_per_turn' must be a number above T - 1 = {t - 1}, so that the {t} positions "
+            f"of {sentence.name!r} fit in less than one turn; got {per_turn!r}",
+        )
+
+    features = r.table(mh, "features", entry)
+    f_entry = entry + ".features"
+    f_axes = features.get("axes")
+    if not isinstance(f_axes, list) or not all(isinstance(a, str) for a in f_axes):
+        r.fail(f_entry, f"'axes' must be a list of names; got {f_axes!r}")
+    vocabulary = r.table(features, "vocabulary", f_entry)
+    rows = []
+    for token in sentence.tokens:
+        if token.lower() not in vocabulary:
+            r.fail(f_entry + ".vocabulary", f"word {token!r} of sentence {sentence.name!r} has no features")
+        rows.append(r.matrix(vocabulary[token.lower()], f_entry + ".vocabulary", token.lower(), (len(f_axes),)))
+    named = [*sentence.language.axes, "clock_cos", "clock_sin", "one", *f_axes]
+    if len(set(named)) != len(named):
+        r.fail(f_entry, f"axis names must differ from each other and from the language's; got {named}")
+    if len(named) > d_model:
+        r.fail(entry, f"d_model = {d_model} has no room for the {len(named)} named axes {named}")
+    axes = (*named, *(f"spare_{n + 1}" for n in range(d_model - len(named))))
+    angle = 2 * np.pi * np.arange(t) / per_turn  # (T,) position i stands at angle i θ
+    x = np.concatenate(
+        [
+            sentence.x,
+            np.cos(angle)[:, None],
+            np.sin(angle)[:, None],
+            np.ones((t, 1)),
+            np.reshape(rows, (t, len(f_axes))),
+            np.zeros((t, d_model - len(named))),
+        ],
+        axis=1,
+    )
+
+    heads = mh.get("heads")
+    if not isinstance(heads, list) or len(heads) != n_heads:
+        r.fail(entry, f"needs one [[multihead.heads]] entry per head ({n_heads}); got {len(heads or [])}")
+    index = {a: i for i, a in enumerate(axes)}
+    clock_rows = [index["clock_cos"], index["clock_sin"]]
+    w = {m: np.zeros((d_model, d_model)) for m in "qkv"}
+    names: list[str] = []
+    titles: list[str] = []
+    for h, head in enumerate(heads):
+        h_entry = f"multihead.heads[{h}]"
+        if not isinstance(head, dict):
+            r.fail(h_entry, "must be a table")
+        unknown = set(head) - {"name", "title", "q", "k", "v", "q_clock", "k_clock"}
+        if unknown:
+            r.fail(h_entry, f"unknown keys {sorted(unknown)} (known: name, title, q, k, v, q_clock, k_clock)")
+        name, title = r.string(head, "name", h_entry), r.string(head, "title", h_entry)
+        if name in names:
+            r.fail(h_entry, f"name {name!r} is used by an earlier head")
+        first = h * d_head
+        for m in "qkv":
+            for axis, row in r.table(head, m, h_entry, required=False).items():
+                if axis not in index:
+                    r.fail(h_entry, f"{m}: unknown input axis {axis!r} (known: {', '.join(axes)})")
+                w[m][index[axis], first : first + d_head] += r.matrix(row, h_entry, f"{m}.{axis}", (d_head,))
+        for m in "qk":
+            clock = r.table(head, f"{m}_clock", h_entry, required=False)
+            if not clock:
+                continue
+            if set(clock) != {"gain", "turn"} or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) for v in clock.values()
+            ):
+                r.fail(h_entry, f"{m}_clock must be {{ gain = number, turn = number }}; got {clock!r}")
+            phi = clock["turn"] * 2 * np.pi / per_turn
+            turn = np.array([[np.cos(phi), np.sin(phi)], [-np.sin(phi), np.cos(phi)]])  # (c, s) @ turn: angle + phi
+            w[m][clock_rows, first : first + 2] += clock["gain"] * turn
+        names.append(name)
+        titles.append(title)
+    w_o = mh.get("w_o", "identity")
+    w_o = np.eye(d_model) if w_o == "identity" else r.matrix(w_o, entry, "w_o", (d_model, d_model))
+    for a in (x, w["q"], w["k"], w["v"], w_o):
+        a.setflags(write=False)
+    return MultiHeadExample(
+        sentence=sentence,
+        axes=axes,
+        x=x,
+        w_q=w["q"],
+        w_k=w["k"],
+        w_v=w["v"],
+        w_o=w_o,
+        n_heads=n_heads,
+        head_names=tuple(names),
+        head_titles=tuple(titles),
+        positions_per_turn=float(per_turn),
+    )

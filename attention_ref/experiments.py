@@ -56,3 +56,24 @@ def softmax_saturation(d_k: int, n_keys: int, n_samples: int, seed: int) -> dict
         "max_weight_unscaled": float(raw.max(axis=-1).mean()),
         "max_weight_scaled": float(scaled.max(axis=-1).mean()),
     }
+
+
+def dot_product_spread(d_ks, n_samples: int, seed: int, n_bins: int = 61) -> dict:
+    """The spread of q . k for several key sizes, on one shared histogram scale.
+
+    For each d_k in `d_ks`: `random_dot_products(d_k, n_samples, seed)`, its
+    standard deviation (measured) next to the theory value sqrt(d_k), and its
+    histogram counts over `edges` `(n_bins + 1,)`, which span the largest
+    absolute product of all the samples, so the panels share one x axis.
+
+    Returns {"edges": ndarray, "by_d_k": {d_k: {"std", "sqrt_d_k", "counts"}}}.
+    """
+    n_bins = check_positive_int("n_bins", n_bins)
+    samples = {int(d): random_dot_products(d, n_samples, seed) for d in d_ks}  # (n_samples,) each
+    reach = max(float(np.max(np.abs(s))) for s in samples.values())
+    edges = np.linspace(-reach, reach, n_bins + 1)
+    by_d_k = {
+        d: {"std": float(np.std(s)), "sqrt_d_k": float(np.sqrt(d)), "counts": np.histogram(s, bins=edges)[0]}
+        for d, s in samples.items()
+    }
+    return {"edges": edges, "by_d_k": by_d_k}

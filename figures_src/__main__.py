@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from pathlib import Path
 
 from attention_ref import ExampleError
 
@@ -17,7 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--force", action="store_true", help="render even where the cache is up to date")
     b.add_argument("--quality", choices=("draft", "publish"), default="draft")
     b.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: number of cores)")
-    b.add_argument("--examples", metavar="FILE", help="examples file (default: $ATTENTION_EXAMPLES or the packaged one)")
+    b.add_argument("--examples", metavar="FILE",
+                   help="examples file (default: $ATTENTION_EXAMPLES or the packaged one)")
     b.add_argument("--quiet", "-q", action="store_true", help="no progress display")
     b.add_argument("--report", metavar="FILE", help="write the build report (JSON) here")
 
@@ -25,16 +28,34 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("clean", help="delete the figure cache")
     s = sub.add_parser("snapshots", help="compare (or with --write, rewrite) tests/snapshots/")
     s.add_argument("--write", action="store_true", help="rewrite the snapshots from the current data()")
+    s.add_argument("--dir", metavar="DIR", help="the snapshot directory (default: tests/snapshots)")
 
     args = parser.parse_args(argv)
+    from .registry import FigureModuleError
+
+    # SIGTERM (a CI timeout, `kill`, a supervisor) stops a build as Ctrl-C does: workers stopped, temp dirs removed.
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
     try:
         return COMMANDS[args.command](args)
+    except FigureModuleError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except (ExampleError, KeyError, ValueError) as exc:
         print(f"error: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\ninterrupted: nothing half-written was left behind", file=sys.stderr)
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt
 
 
 def cmd_build(args) -> int:
@@ -66,15 +87,20 @@ def cmd_clean(args) -> int:
 def cmd_snapshots(args) -> int:
     from . import snapshots
 
+    directory = Path(args.dir) if args.dir else snapshots.SNAPSHOT_DIR
     if args.write:
-        changed = snapshots.write()
+        changed = snapshots.write(directory)
         print(f"rewrote {len(changed)} snapshot(s): {', '.join(changed) or 'none changed'}", file=sys.stderr)
         return 0
-    stale = [fid for fid, d in snapshots.current().items()
-             if not (snapshots.SNAPSHOT_DIR / f"{fid}.json").exists()
-             or (snapshots.SNAPSHOT_DIR / f"{fid}.json").read_text(encoding="utf-8") != snapshots.dumps(d)]
-    for fid in stale:
+    stale = snapshots.compare(directory)
+    for fid, diffs in stale.items():
         print(f"differs: {fid}", file=sys.stderr)
+        for line in diffs[:10]:
+            print(f"  {line}", file=sys.stderr)
+        if len(diffs) > 10:
+            print(f"  ... and {len(diffs) - 10} more", file=sys.stderr)
+    if stale:
+        print("run `make snapshots` to rewrite them if the change is intended, and review the diff", file=sys.stderr)
     return 1 if stale else 0
 
 

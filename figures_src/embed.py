@@ -25,7 +25,14 @@ from .formats import FORMATS, fmt
 from .jsonable import lookup
 
 MACRO = re.compile(r"\{\{\s*(?P<name>[A-Za-z_]\w*)\s*\((?P<args>.*?)\)\s*\}\}", re.S)
-CODE = re.compile(r"(^```.*?^```[ \t]*$|^~~~.*?^~~~[ \t]*$|`[^`\n]+`)", re.S | re.M)
+# Code the macros must not touch: fenced blocks (``` or ~~~, three or more, indented too, as inside
+# lists and admonitions; an unclosed fence runs to the end) and inline code spans of any number of
+# backticks (`x`, ``x``).
+CODE = re.compile(
+    r"^[ \t]*(?P<fence>`{3,}|~{3,})[^\n]*(?:\n.*?)??(?:\n[ \t]*(?P=fence)[`~]*[ \t]*$|\Z)"
+    r"|(?<!`)(?P<ticks>`+)(?!`)(?-s:.+?)(?<!`)(?P=ticks)(?!`)",
+    re.S | re.M,
+)
 
 
 class EmbedError(Exception):
@@ -59,38 +66,50 @@ class SiteFigure:
         return None
 
 
-def references(markdown: str) -> list[tuple[str, tuple]]:
+def references(markdown: str, page: str = "<page>") -> list[tuple[str, tuple]]:
     """The (macro name, args) calls in `markdown`, outside code."""
     calls = []
     for part in _outside_code(markdown):
         for m in MACRO.finditer(part):
-            calls.append((m.group("name"), _args(m)))
+            calls.append((m.group("name"), _args(m, page)))
     return calls
 
 
 def check(markdown: str, page: str, figures: dict[str, SiteFigure]) -> None:
     """Raise EmbedError for the first bad macro in `markdown` (used before a build starts)."""
-    for name, args in references(markdown):
+    for name, args in references(markdown, page):
         _call(name, args, page, figures, relative=lambda p: p)
 
 
 def expand(markdown: str, page: str, figures: dict[str, SiteFigure], relative) -> str:
     """Replace the macros in `markdown`; `relative(site_path)` gives a URL relative to the page."""
-    pieces = CODE.split(markdown)
+    pieces = _split(markdown)
     for i in range(0, len(pieces), 2):  # even pieces are outside code
-        pieces[i] = MACRO.sub(lambda m: _call(m.group("name"), _args(m), page, figures, relative), pieces[i])
+        pieces[i] = MACRO.sub(lambda m: _call(m.group("name"), _args(m, page), page, figures, relative), pieces[i])
     return "".join(pieces)
 
 
+def _split(markdown: str) -> list[str]:
+    """[outside, code, outside, code, ..., outside]: the text cut at every code block and code span."""
+    pieces, pos = [], 0
+    for m in CODE.finditer(markdown):
+        pieces += [markdown[pos : m.start()], m.group(0)]
+        pos = m.end()
+    pieces.append(markdown[pos:])
+    return pieces
+
+
 def _outside_code(markdown: str) -> list[str]:
-    return CODE.split(markdown)[0::2]
+    return _split(markdown)[0::2]
 
 
-def _args(m: re.Match) -> tuple:
+def _args(m: re.Match, page: str) -> tuple:
+    if not m.group("args").strip():
+        return ()
     try:
         value = ast.literal_eval(f"({m.group('args')},)")
     except (SyntaxError, ValueError):
-        raise EmbedError(f"cannot read the arguments of {m.group(0)!r}: use string literals") from None
+        raise EmbedError(f"{page}: cannot read the arguments of {m.group(0)!r}: use string literals") from None
     return value
 
 

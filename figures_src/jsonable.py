@@ -49,6 +49,9 @@ def lookup(data: dict, key: str):
         elif isinstance(node, list) and part.lstrip("-").isdigit() and -len(node) <= int(part) < len(node):
             node = node[int(part)]
         else:
-            have = ", ".join(sorted(node)) if isinstance(node, dict) else f"a list of {len(node)}" if isinstance(node, list) else repr(node)
+            if isinstance(node, dict):
+                have = ", ".join(sorted(node))
+            else:
+                have = f"a list of {len(node)}" if isinstance(node, list) else repr(node)
             raise KeyError(f"no key {'.'.join(walked)!r} (at that level there is: {have})")
     return node

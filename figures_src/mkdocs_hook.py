@@ -1,15 +1,30 @@
 """The thin MkDocs hook: run the figure build, then place what it made.
 
-- on_pre_build: run `python -m figures_src build` in a fresh process (so
-  `mkdocs serve` always sees the current attention_ref and figure modules),
-  then check every page's macros. Either failing stops the build with the
-  figure id or page in the message, before MkDocs touches site/.
+- on_pre_build: unless nothing changed since the last full build (see below),
+  run `python -m figures_src build` in a fresh process (so `mkdocs serve`
+  always sees the current attention_ref and figure modules), then check every
+  page's macros. Either failing stops the build with the figure id or page in
+  the message, before MkDocs touches site/.
 - on_files: add the rendered files and the generated figure pages with
   File.generated (nothing is ever written into docs/).
 - on_page_markdown: expand {{ figure(...) }} and {{ value(...) }}.
 
-Settings: FIGURES_QUALITY=draft|publish (default draft), ATTENTION_EXAMPLES=FILE,
-FIGURES_JOBS=N, SITE_VERSION (shown in citations; default from git).
+Fast path: the last full build records a fingerprint of all its inputs
+(figures_src/, attention_ref/, the figure packages, the examples file, the
+quality, the tools' versions) and the size and mtime of every file it made.
+When both still match, the hook uses that build's report without starting a
+process or importing a figure (`figures_src.build.up_to_date`).
+
+Settings (environment variables):
+  FIGURES_QUALITY=draft|publish   the render quality (default draft)
+  ATTENTION_EXAMPLES=FILE         the worked examples (default: the packaged file)
+  FIGURES_JOBS=N                  worker processes of the figure build
+  FIGURES_CACHE=DIR               the figure cache (default .cache/figures)
+  FIGURES_PACKAGES=a,b            the packages searched for figure modules
+  FIGURES_FAST_PATH=0             always run the build process (it still renders only what changed)
+  FIGURES_SKIP_BUILD=1            do not build: place what the last full build of this quality made
+                                  (its report in the cache); for measuring the site generator alone
+  SITE_VERSION                    shown in citations (default from git)
 """
 
 from __future__ import annotations
@@ -32,28 +47,54 @@ _state: dict = {}
 
 def on_pre_build(config) -> None:
     quality = os.environ.get("FIGURES_QUALITY", "draft")
-    with tempfile.TemporaryDirectory(prefix="figures-report-") as tmp:
-        report_path = Path(tmp) / "report.json"
-        cmd = [sys.executable, "-m", "figures_src", "build", "--quality", quality, "--report", str(report_path)]
-        if os.environ.get("FIGURES_JOBS"):
-            cmd += ["--jobs", os.environ["FIGURES_JOBS"]]
-        if not sys.stderr.isatty():
-            cmd.append("--quiet")
-        proc = subprocess.run(cmd, cwd=figure_build.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        sys.stderr.write(proc.stderr if proc.returncode else "")
-        if not report_path.exists():
-            raise PluginError(f"figure build failed before it could report:\n{proc.stderr.strip()}")
-        report = figure_build.read_report(report_path)
+    report = _skip_build(quality) if os.environ.get("FIGURES_SKIP_BUILD") == "1" else None
+    if report is None and os.environ.get("FIGURES_FAST_PATH", "1") != "0":
+        report = figure_build.up_to_date(quality)
+    if report is None:
+        report = _run_build(quality)
     if not report.ok:
         raise PluginError("figure build failed:\n  " + "\n  ".join(report.errors()))
     site = embed.load_site_figures(report)
     docs = Path(config.docs_dir)
     for md in sorted(docs.rglob("*.md")):
         try:
-            embed.check(md.read_text(encoding="utf-8"), str(md.relative_to(docs)), site)
+            embed.check(md.read_text(encoding="utf-8"), md.relative_to(docs).as_posix(), site)
         except embed.EmbedError as exc:
             raise PluginError(str(exc)) from None
     _state.update(site=site, info=pages.build_info(config.site_url, os.environ.get("SITE_VERSION")), report=report)
+
+
+def _skip_build(quality: str) -> figure_build.Report:
+    path = figure_build.DEFAULT_CACHE / f"last-build-{quality}.json"
+    try:
+        report = figure_build.read_report(path)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise PluginError(f"FIGURES_SKIP_BUILD=1 but there is no usable last build report {path} ({exc}): "
+                          "run `python -m figures_src build` first") from None
+    missing = [f for r in report.results for f in r.files if not os.path.exists(f)]
+    if missing:
+        raise PluginError(f"FIGURES_SKIP_BUILD=1 but the last build's files are gone (e.g. {missing[0]}): "
+                          "run `python -m figures_src build` first")
+    return report
+
+
+def _run_build(quality: str) -> figure_build.Report:
+    """Run the figure build in a fresh process; its log lines (renders, failures) go to our stderr as they come."""
+    with tempfile.TemporaryDirectory(prefix="figures-report-") as tmp:
+        report_path = Path(tmp) / "report.json"
+        cmd = [sys.executable, "-m", "figures_src", "build", "--quality", quality, "--report", str(report_path)]
+        if os.environ.get("FIGURES_JOBS"):
+            cmd += ["--jobs", os.environ["FIGURES_JOBS"]]
+        log = []
+        with subprocess.Popen(cmd, cwd=figure_build.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True, encoding="utf-8", errors="replace") as proc:
+            for line in proc.stderr:
+                log.append(line)
+                sys.stderr.write(line)
+        if not report_path.exists():
+            raise PluginError(f"figure build failed (exit code {proc.returncode}) before it could report:\n"
+                              + "".join(log).strip())
+        return figure_build.read_report(report_path)
 
 
 def on_files(files, config):

@@ -130,10 +130,11 @@ def data_tables(data: dict) -> str:
             scalars.append(f"| `{key}` | {html.escape(v)} |")
         elif isinstance(v, dict) and v and all(isinstance(x, (int, float)) for x in v.values()):
             head = "| " + " | ".join(f"`{k}`" for k in v) + " |"
-            blocks.append(f"**`{key}`**\n\n{head}\n|{'---|' * len(v)}\n| " + " | ".join(_num(x) for x in v.values()) + " |")
+            row = "| " + " | ".join(_num(x) for x in v.values()) + " |"
+            blocks.append(f"**`{key}`**\n\n{head}\n|{'---|' * len(v)}\n{row}")
         elif isinstance(v, list) and v and all(isinstance(x, (int, float)) for x in v):
             blocks.append(f"**`{key}`**: " + ", ".join(_num(x) for x in v))
-        elif isinstance(v, list) and v and all(isinstance(r, list) and all(isinstance(x, (int, float)) for x in r) for r in v):
+        elif isinstance(v, list) and v and all(_numbers(r) for r in v):
             rows = "\n".join("| " + " | ".join(_num(x) for x in r) + " |" for r in v)
             width = max(len(r) for r in v)
             blocks.append(f"**`{key}`** ({len(v)} × {width})\n\n|{' |' * width}\n|{'---|' * width}\n{rows}")
@@ -142,6 +143,10 @@ def data_tables(data: dict) -> str:
         out.append("| key | value |\n|---|---|\n" + "\n".join(scalars))
     out += blocks
     return "\n\n".join(out) or "_This figure shows no numbers._"
+
+
+def _numbers(row) -> bool:
+    return isinstance(row, list) and all(isinstance(x, (int, float)) for x in row)
 
 
 def _num(x) -> str:

@@ -25,6 +25,7 @@ import inspect
 import os
 import pkgutil
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -37,6 +38,8 @@ DEFAULT_PACKAGES = ("figures_src.figures", "figures_src.scenes")
 def packages() -> tuple[str, ...]:
     env = os.environ.get("FIGURES_PACKAGES")
     return tuple(p.strip() for p in env.split(",") if p.strip()) if env else DEFAULT_PACKAGES
+
+
 KINDS = ("matplotlib", "manim")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -82,10 +85,66 @@ def _describe(module: ModuleType) -> tuple[str, str]:
     return first.strip(), rest.strip()
 
 
+def _stamp(module: ModuleType) -> tuple | None:
+    return _file_stamp(getattr(module, "__file__", None))
+
+
+def _file_stamp(path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except (OSError, TypeError):
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+_LOADED: dict[str, tuple | None] = {}  # source file -> its stamp when this process first saw it loaded
+
+
+def changed_since_loaded(dirs) -> list[str]:
+    """Modules loaded from `dirs` whose source file changed since this process loaded them.
+
+    The first call that sees a module records its stamp (mtime, size); call it
+    early (figures_src.build does, at import) so that later edits show.
+    """
+    roots = tuple(os.path.join(os.path.realpath(d), "") for d in dirs)
+    changed = []
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if not path or not path.endswith(".py"):
+            continue
+        real = os.path.realpath(path)
+        if not real.startswith(roots):
+            continue
+        now = _file_stamp(real)
+        if _LOADED.setdefault(real, now) != now:
+            changed.append(name)
+    return sorted(changed)
+
+
+def _import(module_name: str) -> ModuleType:
+    """Import a module, re-importing it when its source file changed since it was imported.
+
+    A long-lived process (a test session, a notebook) that builds, edits a
+    figure and builds again must not compute data() with the old code while the
+    cache key already names the new source: that would store stale numbers
+    under the new key.
+    """
+    module = sys.modules.get(module_name)
+    if module is not None and getattr(module, "__figure_stamp__", None) not in (None, _stamp(module)):
+        importlib.invalidate_caches()
+        module = importlib.reload(module)
+    elif module is None:
+        module = importlib.import_module(module_name)
+    module.__figure_stamp__ = _stamp(module)
+    if getattr(module, "__file__", None):
+        _LOADED[os.path.realpath(module.__file__)] = module.__figure_stamp__
+    return module
+
+
 def load_figure(module_name: str) -> Figure:
     """Import one figure module and check its contract; errors name the module."""
     try:
-        module = importlib.import_module(module_name)
+        module = _import(module_name)
     except Exception as exc:  # a syntax or import error in a figure module
         raise FigureModuleError(f"{module_name}: cannot import: {type(exc).__name__}: {exc}") from exc
     fig_id = getattr(module, "ID", None)
@@ -104,9 +163,15 @@ def load_figure(module_name: str) -> Figure:
 
 
 def module_names() -> list[str]:
+    """The figure modules of every package in `packages()`, sorted (modules named _* are helpers)."""
+    importlib.invalidate_caches()  # see modules added since the last call
     names = []
     for package in packages():
-        pkg = importlib.import_module(package)
+        try:
+            pkg = importlib.import_module(package)
+        except Exception as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            raise FigureModuleError(f"{package}: cannot import the figure package: {reason}") from exc
         for info in pkgutil.iter_modules(pkg.__path__):
             if not info.name.startswith("_"):
                 names.append(f"{package}.{info.name}")
@@ -122,3 +187,20 @@ def discover() -> dict[str, Figure]:
             raise FigureModuleError(f"{fig.id}: declared twice, by {figures[fig.id].module_name} and {name}")
         figures[fig.id] = fig
     return dict(sorted(figures.items()))
+
+
+def helper_paths() -> list[Path]:
+    """The helper sources of the figure packages (their __init__.py and modules named _*).
+
+    Figures may share code through them, so they are part of every cache key
+    (as the shared style is) even though they are not figures themselves.
+    """
+    paths: set[Path] = set()
+    for package in packages():
+        try:
+            pkg = importlib.import_module(package)
+        except Exception:
+            continue  # module_names() reports it
+        for d in pkg.__path__:
+            paths.update(p for p in Path(d).glob("_*.py"))
+    return sorted(paths)

@@ -11,8 +11,16 @@ versions.json that is not there.
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
-from figures_src import pages
+# Import figures_src from the checkout this mkdocs.yml belongs to (mike may build
+# an older commit in another directory with the same virtual environment).
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if sys.path[0] != _ROOT:
+    sys.path.insert(0, _ROOT)
+
+from figures_src import pages  # noqa: E402
 
 
 def on_config(config):

@@ -41,23 +41,20 @@ TOKEN_PALETTE = (
     "#999933", "#332288",
 )
 
-# Fixed colours for the words the site talks about most, so the story words
-# keep their colour whatever the sentence; any other word gets a stable colour
-# from its hash.
+# Fixed colours for the words of the site's sentences, chosen so that no two
+# words of one sentence share a colour (words that never meet may). Any other
+# word (a teacher's own sentence) gets a stable colour from its hash.
 _FIXED = {
-    "it": "#D55E00",
-    "animal": "#0072B2",
-    "street": "#009E73",
-    "tired": "#CC79A7",
-    "cat": "#0072B2",
-    "mat": "#009E73",
-    "sat": "#E69F00",
-    "apple": "#CC6677",
-    "orange": "#E69F00",
-    "phone": "#56B4E9",
-    "dog": "#0072B2",
-    "man": "#E69F00",
-    "bites": "#CC79A7",
+    # "The animal didn't cross the street because it was too tired"
+    "the": "#9AA0A6", "animal": "#0072B2", "didn't": "#999933", "cross": "#DDCC77", "street": "#009E73",
+    "because": "#117733", "it": "#D55E00", "was": "#AA4499", "too": "#88CCEE", "tired": "#CC79A7",
+    # "The cat sat on the mat because it was tired"
+    "cat": "#0072B2", "sat": "#E69F00", "on": "#44AA99", "mat": "#009E73",
+    # the fruit/tech examples
+    "apple": "#CC6677", "orange": "#E69F00", "phone": "#56B4E9", "and": "#44AA99", "an": "#9AA0A6",
+    "banana": "#DDCC77", "cherry": "#AA4499", "android": "#117733", "microsoft": "#88CCEE",
+    # "dog bites man"
+    "dog": "#0072B2", "man": "#E69F00", "bites": "#CC79A7",
 }
 
 # Q, K, V always wear these colours, in figures and scenes.
@@ -77,6 +74,18 @@ def token_color(word: str) -> str:
         return _FIXED[w]
     digest = int(hashlib.sha256(w.encode()).hexdigest(), 16)
     return TOKEN_PALETTE[digest % len(TOKEN_PALETTE)]
+
+
+def check_distinct(tokens) -> list[tuple[str, str]]:
+    """Pairs of different words of one sentence that share a colour (the tests keep this empty)."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for t in dict.fromkeys(w.lower() for w in tokens):
+        c = token_color(t)
+        if c in seen:
+            clashes.append((seen[c], t))
+        seen[c] = t
+    return clashes
 
 
 def theme(name: str) -> dict:

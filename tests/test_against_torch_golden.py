@@ -31,7 +31,9 @@ ATOL = 1e-14
 def load_cases(filename: str) -> dict[str, dict[str, np.ndarray]]:
     with np.load(GOLDEN / filename, allow_pickle=False) as z:
         names = [str(name) for name in z["cases"]]
-        return {name: {key.split("__", 1)[1]: z[key] for key in z.files if key.startswith(name + "__")} for name in names}
+        return {
+            name: {key.split("__", 1)[1]: z[key] for key in z.files if key.startswith(name + "__")} for name in names
+        }
 
 
 SDPA = load_cases("sdpa.npz")

@@ -55,7 +55,9 @@ def sdpa_case(i: int) -> dict:
 def case_id(i: int, case: dict) -> str:
     parts = [f"{i:02d}", "x".join(map(str, case["q"].shape[:-2])) or "single"]
     parts.append(f"tq{case['q'].shape[-2]}-tk{case['k'].shape[-2]}-dk{case['q'].shape[-1]}-dv{case['v'].shape[-1]}")
-    parts += ["mask"] * (case["mask"] is not None) + ["causal"] * case["causal"] + ["scale"] * (case["scale"] is not None)
+    parts += (
+        ["mask"] * (case["mask"] is not None) + ["causal"] * case["causal"] + ["scale"] * (case["scale"] is not None)
+    )
     return "-".join(parts)
 
 

@@ -1,0 +1,203 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Heads and masks
+#
+# Two additions to the five steps, each first by hand and then with
+# `attention_ref`:
+#
+# 1. **Multi-head attention** splits $d_\text{model}$ into `n_heads` smaller
+#    heads, lets each attend on its own, puts their outputs side by side and
+#    mixes them with $W_O$.
+# 2. **The causal mask** lets each word attend only to itself and the words
+#    before it, as a model that writes text one word at a time must.
+
+# %% tags=["parameters"]
+SENTENCE = "animal"  # a sentence of attention_ref/examples.toml
+N_HEADS = 2  # must divide d_model (4 in the walk-through's language)
+# The multi-head part uses random projections (an untrained model):
+SEED = 2017  # fixes them
+SPREAD = 1.5  # their spread: larger gives sharper, more distinct heads
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from attention_ref import (
+    causal_mask,
+    load_examples,
+    multi_head_attention,
+    self_attention,
+)
+from figures_src.formats import fmt
+
+examples = load_examples()
+sentence = examples.sentence(SENTENCE)
+tokens = sentence.tokens
+X = sentence.x  # (T, d_model)
+T, d_model = X.shape
+focus = sentence.focus_index if sentence.focus else 0
+print(sentence.text)
+print(f"T = {T} tokens, d_model = {d_model}, focus word {tokens[focus]!r}")
+
+
+def show(matrix, rows, cols, style="f2", width=8):
+    """Print a matrix with row and column labels, numbers as on the site."""
+    print(" " * width + "".join(f"{c:>{width}}" for c in cols))
+    for label, row in zip(rows, np.atleast_2d(matrix), strict=True):
+        cells = "".join(f"{fmt(float(x), style):>{width}}" for x in row)
+        print(f"{label:<{width}}{cells}")
+
+
+# %% [markdown]
+# ## Multi-head attention, by hand
+#
+# The four projections are square, $(d_\text{model}, d_\text{model})$:
+# what matters is how they are cut. Head $h$ uses the block of columns
+# $h \cdot d_\text{head}$ to $(h+1) \cdot d_\text{head}$ of $W_Q$, $W_K$
+# and $W_V$, with $d_\text{head} = d_\text{model} / n_\text{heads}$.
+
+# %%
+if d_model % N_HEADS:
+    raise ValueError(f"N_HEADS = {N_HEADS} must divide d_model = {d_model}")
+d_head = d_model // N_HEADS
+rng = np.random.default_rng(SEED)
+W_Q, W_K, W_V, W_O = (
+    SPREAD * rng.standard_normal((d_model, d_model)) for _ in range(4)
+)
+print(f"n_heads = {N_HEADS}, d_head = {d_head}")
+print(f"W_Q, W_K, W_V, W_O: each {W_Q.shape}")
+
+head_outputs, head_weights = [], []
+for h in range(N_HEADS):
+    cols = slice(h * d_head, (h + 1) * d_head)  # head h's block of columns
+    Q_h = X @ W_Q[:, cols]  # (T, d_model) x (d_model, d_head) -> (T, d_head)
+    K_h = X @ W_K[:, cols]  # (T, d_head)
+    V_h = X @ W_V[:, cols]  # (T, d_head)
+    scaled = Q_h @ K_h.T / np.sqrt(d_head)  # (T, T)
+    e = np.exp(scaled - scaled.max(axis=-1, keepdims=True))
+    weights = e / e.sum(axis=-1, keepdims=True)  # (T, T)
+    head_weights.append(weights)
+    head_outputs.append(weights @ V_h)  # (T, T) x (T, d_head) -> (T, d_head)
+    print(
+        f"head {h}: Q_h, K_h, V_h {Q_h.shape}  weights {weights.shape}"
+        f"  output {head_outputs[-1].shape}"
+    )
+concat = np.concatenate(head_outputs, axis=-1)  # (T, n_heads * d_head)
+output = concat @ W_O  # (T, d_model) x (d_model, d_model) -> (T, d_model)
+print(f"concat {concat.shape}  ->  concat @ W_O  ->  output {output.shape}")
+
+# %% [markdown]
+# Each head has its own row of weights for the focus word: the heads look
+# at the sentence differently.
+
+# %%
+rows = [f"head {h}" for h in range(N_HEADS)]
+show(np.array([w[focus] for w in head_weights]), rows, tokens, "pct")
+
+# %% [markdown]
+# ## The same with attention_ref
+#
+# `attention_ref.multi_head_attention` returns every head, the
+# concatenation and the output.
+
+# %%
+mha = multi_head_attention(X, W_Q, W_K, W_V, W_O, n_heads=N_HEADS)
+print(f"heads: {len(mha.heads)}   weights {mha.weights.shape}")
+print(f"concat {mha.concat.shape}   output {mha.output.shape}")
+close = dict(rtol=1e-12, atol=1e-15)  # float64, rounding order only
+np.testing.assert_allclose(mha.weights, np.stack(head_weights), **close)
+np.testing.assert_allclose(mha.concat, concat, **close)
+np.testing.assert_allclose(mha.output, output, **close)
+print("by hand and attention_ref agree: every head's weights,")
+print("the concatenation and the output")
+
+# %%
+fig, axes = plt.subplots(
+    1, N_HEADS, figsize=(4.6 * N_HEADS, 4.4), squeeze=False
+)
+for h, ax in enumerate(axes[0]):
+    ax.imshow(mha.weights[h], cmap="Purples", vmin=0, vmax=1)
+    ax.set_xticks(range(T), tokens, rotation=60, ha="right", fontsize=8)
+    ax.set_yticks(range(T), tokens, fontsize=8)
+    ax.set_title(f"head {h}: each row sums to one", fontsize=10)
+    ax.set_xlabel("key (attended to)")
+axes[0][0].set_ylabel("query (attending)")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## The causal mask, step by step
+#
+# The mask is a boolean matrix: `True` where query $i$ may attend to key
+# $j$, that is where $j \le i$. Masked scores become $-\infty$ before the
+# softmax, so their weight is exactly zero, and the remaining weights of
+# each row still add up to one. Here with the walk-through's own
+# projections.
+
+# %%
+language = sentence.language
+mask = causal_mask(T)  # (T, T) bool, lower triangle
+print("may attend (1) or not (0):")
+show(mask.astype(float), tokens, tokens, "int")
+
+# %%
+Q = X @ language.w_q  # (T, d_k)
+K = X @ language.w_k  # (T, d_k)
+V = X @ language.w_v  # (T, d_v)
+scaled = Q @ K.T / np.sqrt(K.shape[-1])  # (T, T)
+masked = np.where(mask, scaled, -np.inf)  # above the diagonal: -inf
+e = np.exp(masked - masked.max(axis=-1, keepdims=True))  # exp(-inf) = 0
+weights = e / e.sum(axis=-1, keepdims=True)  # (T, T)
+print("scaled scores with the mask applied:")
+show(masked, tokens, tokens)
+print("\nweights:")
+show(weights, tokens, tokens, "pct")
+
+# %%
+w_q, w_k, w_v = language.w_q, language.w_k, language.w_v
+causal = self_attention(X, w_q, w_k, w_v, causal=True)
+full = self_attention(X, w_q, w_k, w_v)
+np.testing.assert_allclose(causal.weights, weights, rtol=1e-12, atol=1e-15)
+above = np.triu(causal.weights, k=1)  # the weights above the diagonal
+assert np.all(above == 0), "a weight above the diagonal is not zero"
+np.testing.assert_allclose(causal.weights.sum(axis=-1), 1.0, rtol=1e-12)
+print("by hand and attention_ref (causal=True) agree;")
+print("every weight above the diagonal is exactly 0")
+first = fmt(float(causal.weights[0, 0]), "pct")
+print(f"the first word can only attend to itself: weight {first}")
+np.testing.assert_allclose(causal.weights[-1], full.weights[-1], rtol=1e-12)
+print("the last word sees the whole sentence: its row is the same")
+print("with and without the mask")
+most_full = tokens[int(full.weights[focus].argmax())]
+most_causal = tokens[int(causal.weights[focus].argmax())]
+print(f"{tokens[focus]!r} attends most to {most_full!r} without the mask,")
+print(f"and to {most_causal!r} with it")
+
+# %% [markdown]
+# The mask is shared by every head: with `causal=True`, each head's weights
+# are zero above the diagonal too.
+
+# %%
+mha_causal = multi_head_attention(
+    X, W_Q, W_K, W_V, W_O, n_heads=N_HEADS, causal=True
+)
+assert all(np.all(np.triu(w, k=1) == 0) for w in mha_causal.weights)
+print(f"all {N_HEADS} heads: weights above the diagonal are exactly 0")
+
+# %% [markdown]
+# ## Things to try
+#
+# - Set `N_HEADS = 1` or `4`: with one head, multi-head attention is plain
+#   self-attention followed by $W_O$; with four, every head has
+#   $d_\text{head} = 1$.
+# - Change `SEED` or `SPREAD` and compare the heads' rows for the focus
+#   word.
+# - Set `SENTENCE = "cat"`: which words does "sat" see under the causal
+#   mask?

@@ -1,0 +1,129 @@
+"""The causal mask: each word may look only at itself and the words before it.
+
+Left: the mask of a decoder-only model such as GPT, one row per word that
+looks and one column per word it might look at. It is added to the scaled
+scores: 0 where looking is allowed (the diagonal and below), minus infinity
+where it is not (above the diagonal, the future). Right: the attention
+weights of "The cat sat on the mat" with the mask, computed by the same
+attention as before with causal=True. Every blocked cell gets weight exactly
+0 (left blank), and each row's weight is shared out among the words it may
+see, so the first word can only attend to itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from attention_ref import self_attention
+from figures_src.common import keyed, word_keys
+from figures_src.formats import fmt
+
+ID = "causal-mask"
+KIND = "matplotlib"
+SENTENCE = "cat"
+
+
+def data(examples) -> dict:
+    s = examples.sentence(SENTENCE)
+    lang = s.language
+    full = self_attention(s.x, lang.w_q, lang.w_k, lang.w_v)
+    causal = self_attention(s.x, lang.w_q, lang.w_k, lang.w_v, causal=True)
+    keys = word_keys(s.tokens)
+    w = causal.weights  # (T, T), zero above the diagonal
+    i = s.focus_index
+    return {
+        "sentence": s.text,
+        "tokens": list(s.tokens),
+        "T": len(s.tokens),
+        "focus": s.tokens[i],
+        "focus_index": i,
+        "mask": causal.mask.tolist(),  # True = may attend
+        "weights": w.tolist(),
+        "weight": {q: keyed(s.tokens, row) for q, row in zip(keys, w, strict=False)},
+        "unmasked_weight": {q: keyed(s.tokens, row) for q, row in zip(keys, full.weights, strict=False)},
+        "n_allowed": int(causal.mask.sum()),
+        "n_blocked": int((~causal.mask).sum()),
+        "above_diagonal_max": float(np.triu(w, k=1).max()),
+    }
+
+
+def _mask_text(allowed: bool) -> str:
+    return fmt(0, "int") if allowed else fmt(float("-inf"), "int")
+
+
+def labels(data) -> list[str]:
+    mask_texts = [_mask_text(a) for row in data["mask"] for a in row]
+    weights = [
+        fmt(v, "pct0")
+        for row, mrow in zip(data["weights"], data["mask"], strict=False)
+        for v, a in zip(row, mrow, strict=False)
+        if a
+    ]
+    return mask_texts + weights
+
+
+def alt(data) -> str:
+    toks, w = data["tokens"], data["weights"]
+    rows = "; ".join(
+        f"{toks[r]}: " + ", ".join(f"{toks[c]} {fmt(w[r][c], 'pct0')}" for c in range(r + 1)) for r in range(len(toks))
+    )
+    return (
+        f'Left: a {data["T"]} by {data["T"]} causal mask for "{data["sentence"]}", 0 on and below the diagonal '
+        f"and minus infinity above it. Right: the attention weights with this mask; every cell above the diagonal "
+        f"is 0 and each row shares its weight among the words up to itself. Rows: {rows}."
+    )
+
+
+def render(data, out_dir, theme, quality) -> None:
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.colors import ListedColormap
+
+    from figures_src import mpl, style
+    from figures_src.figures._heatmap import annotate, heatmap
+
+    toks = data["tokens"]
+    mask = np.asarray(data["mask"], dtype=bool)
+    with mpl.themed(theme, ID) as t:
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(style.FIG_WIDTH, 4.2), gridspec_kw={"wspace": 0.08})
+        # Left: the mask as it is added to the scores.
+        two = ListedColormap([t["grid"], t["accent"]])
+        im1 = heatmap(
+            mask.astype(float), toks, toks, ax1, theme=t, cmap=two, label_size=10.5, top_labels=True, rotation=45
+        )
+        for r in range(len(toks)):
+            for c in range(len(toks)):
+                allowed = bool(mask[r, c])
+                ax1.text(
+                    c,
+                    r,
+                    _mask_text(allowed),
+                    ha="center",
+                    va="center",
+                    fontsize=10.5,
+                    color=style.text_on(t["accent"]) if allowed else t["muted"],
+                )
+        ax1.set_title("mask added to the scores", fontsize=11.5, color=t["foreground"], pad=8, y=-0.13)
+        del im1
+
+        # Right: the weights with the mask; blocked cells blank.
+        w = np.asarray(data["weights"])
+        im2 = heatmap(w, toks, toks, ax2, theme=t, label_size=10.5, top_labels=True, rotation=45, show_rows=False)
+        annotate(im2, w, "pct0", fontsize=10, skip=lambda r, c, v: not mask[r, c])
+        for r in range(len(toks)):
+            for c in range(len(toks)):
+                if not mask[r, c]:
+                    ax2.add_patch(
+                        plt.Rectangle(
+                            (c - 0.5, r - 0.5),
+                            1,
+                            1,
+                            facecolor=t["background"],
+                            edgecolor=t["grid"],
+                            hatch="///",
+                            lw=0,
+                            zorder=2,
+                        )
+                    )
+        ax2.set_title("weights with the causal mask", fontsize=11.5, color=t["foreground"], pad=8, y=-0.13)
+        mpl.save(fig, out_dir, ID, theme)

@@ -1,0 +1,146 @@
+"""Eight heads, eight relations: the attention weights of each head of one multi-head layer, side by side.
+
+The same sentence goes through eight heads at once. Each head has its own
+W_Q, W_K and W_V (two columns each, d_head = 2), built by hand in the
+examples file to catch one relation: the previous word, the next word, the
+word itself, what a pronoun refers to, the nouns of a verb, the verb of a
+noun, everything evenly, and the first word. Each panel is that head's
+attention matrix: rows are the words that look, columns the words they look
+at. Weights of 30% or more are written in their cells, in percent (93 means
+93%). The position heads
+read a "clock" in X (cos and sin of an angle that grows with the position);
+the grammar heads read word-class features. A trained model learns such
+heads from data, and they are rarely this clean.
+"""
+
+from __future__ import annotations
+
+from attention_ref import multi_head_attention
+from attention_ref.examples import multihead_example
+from figures_src.common import keyed, word_keys
+from figures_src.formats import fmt
+
+ID = "multi-head-grid"
+KIND = "matplotlib"
+SHOW_MIN = 0.3  # weights at least this large are written in their cells
+
+
+def data(examples) -> dict:
+    ex = multihead_example(examples)
+    mha = multi_head_attention(ex.x, ex.w_q, ex.w_k, ex.w_v, ex.w_o, n_heads=ex.n_heads)
+    s = ex.sentence
+    keys = word_keys(s.tokens)
+    heads = {}
+    for name, title, head in zip(ex.head_names, ex.head_titles, mha.heads, strict=False):
+        w = head.weights  # (T, T)
+        heads[name] = {
+            "title": title,
+            "weights": w.tolist(),
+            "weight": {q: keyed(s.tokens, row) for q, row in zip(keys, w, strict=False)},
+            "argmax": [int(j) for j in w.argmax(axis=1)],
+            "top_word": {q: s.tokens[int(row.argmax())] for q, row in zip(keys, w, strict=False)},
+            "peak": keyed(s.tokens, w.max(axis=1)),
+            "spread": float(w.max() - w.min()),
+        }
+    return {
+        "sentence": s.text,
+        "tokens": list(s.tokens),
+        "T": len(s.tokens),
+        "d_model": int(ex.x.shape[1]),
+        "n_heads": ex.n_heads,
+        "d_head": int(ex.x.shape[1] // ex.n_heads),
+        "positions_per_turn": ex.positions_per_turn,
+        "head_names": list(ex.head_names),
+        "heads": heads,
+    }
+
+
+def _cell(v: float) -> str:
+    """A weight as whole percent without the sign ("93"), so that it fits in a small cell."""
+    return fmt(100 * v, "int")
+
+
+def _shown(w) -> list[str]:
+    return [_cell(v) for row in w for v in row if v >= SHOW_MIN]
+
+
+def labels(data) -> list[str]:
+    out = []
+    for name in data["head_names"]:
+        head = data["heads"][name]
+        out += _shown(head["weights"])
+        if head["spread"] < 1e-9:  # an even head has no cell above SHOW_MIN: its one weight is in the title
+            out.append(fmt(head["weights"][0][0], "pct0"))
+    return out
+
+
+def _example(data, name) -> str:
+    """One sentence for the alt text: what the head does, shown on a typical row, with its number.
+
+    The typical row: among the rows where the head does something (not an even
+    row), those whose largest weight is the median of these rows' largest
+    weights, and of those the middle one, so that edge rows (the first word
+    has no previous word) are not taken as the example.
+    """
+    head, toks = data["heads"][name], data["tokens"]
+    w = head["weights"]
+    if head["spread"] < 1e-9:
+        return f"{head['title']}: every weight {fmt(w[0][0], 'pct0')}"
+    active = [r for r, row in enumerate(w) if max(row) - min(row) > 1e-9]
+    peaks = sorted(max(w[r]) for r in active)
+    median = peaks[len(peaks) // 2]
+    typical = [r for r in active if abs(max(w[r]) - median) < 1e-9]
+    i = typical[len(typical) // 2]
+    j = head["argmax"][i]
+    return f"{head['title']}: e.g. {toks[i]} \u2192 {toks[j]} {fmt(w[i][j], 'pct0')}"
+
+
+def alt(data) -> str:
+    parts = "; ".join(_example(data, n) for n in data["head_names"])
+    return (
+        f'Eight small attention matrices for "{data["sentence"]}", one per head of a multi-head layer '
+        f"with {data['n_heads']} heads of {data['d_head']} dimensions, each titled by the relation it catches. "
+        f"{parts}."
+    )
+
+
+def render(data, out_dir, theme, quality) -> None:
+    import matplotlib.pyplot as plt
+
+    from figures_src import mpl, style
+    from figures_src.figures._heatmap import cell_text_color, heatmap
+
+    toks, names = data["tokens"], data["head_names"]
+    n_cols = 2
+    n_rows = (len(names) + n_cols - 1) // n_cols
+    with mpl.themed(theme, ID) as t:
+        fig, axes = plt.subplots(
+            n_rows, n_cols, figsize=(style.FIG_WIDTH, 3.2 * n_rows + 0.6), gridspec_kw={"wspace": 0.05, "hspace": 0.22}
+        )
+        for k, (ax, name) in enumerate(zip(axes.flat, names, strict=False)):
+            head = data["heads"][name]
+            row, col = divmod(k, n_cols)
+            im = heatmap(
+                head["weights"],
+                toks,
+                toks,
+                ax,
+                theme=t,
+                label_size=9.5,
+                rotation=60,
+                show_rows=col == 0,
+                show_cols=row == n_rows - 1,
+            )
+            if col:
+                ax.tick_params(axis="y", length=0, pad=0)
+            for i, row_w in enumerate(head["weights"]):
+                for j, v in enumerate(row_w):
+                    if v >= SHOW_MIN:
+                        ax.text(j, i, _cell(v), ha="center", va="center", fontsize=9, color=cell_text_color(im, v))
+            title = f"{k + 1}. {head['title']}"
+            if head["spread"] < 1e-9:
+                title += f", each {fmt(head['weights'][0][0], 'pct0')}"
+            ax.set_title(title, fontsize=11, fontweight="bold", color=t["foreground"], pad=5, loc="left")
+        for ax in list(axes.flat)[len(names) :]:
+            ax.axis("off")
+        mpl.save(fig, out_dir, ID, theme)

@@ -1,0 +1,102 @@
+"""Self-attention in one picture: "it" reaches every word at once, and each arc is as thick as its weight.
+
+The word "it" of "The animal didn't cross the street because it was too
+tired" is linked to every word of the sentence, itself included, by one arc.
+The thickness of an arc is the attention weight "it" gives that word, and the
+weight is written under the word. All the weights come from the same
+single-head self-attention as the five-step walk-through, and they add up to
+one. The thickest arc goes to the word "it" refers to.
+"""
+
+from __future__ import annotations
+
+from figures_src.common import attend, keyed
+from figures_src.formats import fmt
+
+ID = "overview-it-arcs"
+KIND = "matplotlib"
+SENTENCE = "animal"
+
+
+def data(examples) -> dict:
+    s, att = attend(examples, SENTENCE)
+    i = s.focus_index
+    weights = att.weights[i]
+    top = int(weights.argmax())
+    return {
+        "sentence": s.text,
+        "tokens": list(s.tokens),
+        "focus": s.tokens[i],
+        "focus_index": i,
+        "weights": weights.tolist(),
+        "weight": keyed(s.tokens, weights),
+        "top_word": s.tokens[top],
+        "top_weight": float(weights[top]),
+        "self_weight": float(weights[i]),
+        "n_tokens": len(s.tokens),
+    }
+
+
+def labels(data) -> list[str]:
+    return [fmt(w, "pct") for w in data["weights"]]
+
+
+def alt(data) -> str:
+    parts = ", ".join(f"{t} {fmt(w, 'pct')}" for t, w in zip(data["tokens"], data["weights"]))
+    return (
+        f"The sentence \"{data['sentence']}\" written in a row, with an arc from \"{data['focus']}\" to every word; "
+        f"each arc is as thick as the attention weight \"{data['focus']}\" gives that word. The thickest arc goes to "
+        f"\"{data['top_word']}\" ({fmt(data['top_weight'], 'pct')}). Weights: {parts}."
+    )
+
+
+def render(data, out_dir, theme, quality) -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Arc
+
+    from figures_src import mpl, style
+
+    tokens, weights, i = data["tokens"], data["weights"], data["focus_index"]
+    # x position of each word: its centre, with room in proportion to its length
+    widths = [1.3 * max(len(t), 3) + 2.6 for t in tokens]
+    xs, edge = [], 0.0
+    for w in widths:
+        xs.append(edge + w / 2)
+        edge += w
+    total = edge
+
+    with mpl.themed(theme, ID) as t:
+        fig, ax = plt.subplots(figsize=(style.FIG_WIDTH, 3.3))
+        spans = [abs(x - xs[i]) for x in xs]
+        top_height = 0.9 + 0.13 * max(spans)
+        ax.set_xlim(0, total)
+        ax.set_ylim(-3.1, top_height + 1.2)
+        ax.axis("off")
+
+        order = sorted(range(len(tokens)), key=lambda j: weights[j])  # thick arcs drawn last, on top
+        for j in order:
+            color = style.token_color(tokens[j])
+            lw = 0.8 + 30 * weights[j]
+            if j == i:  # the arc to itself: a small loop above the word
+                ax.add_patch(Arc((xs[i], 1.75), 2.8, 2.0, theta1=-58, theta2=238, lw=lw, color=color,
+                                 capstyle="round", zorder=5))
+                continue
+            start = xs[i] + (0.9 if j > i else -0.9)  # arcs leave "it" on the side of their word
+            span = abs(xs[j] - start)
+            height = 0.9 + 0.13 * span
+            ax.add_patch(Arc(((start + xs[j]) / 2, 0.6), span, 2 * height, theta1=0, theta2=180, lw=lw,
+                             color=color, alpha=0.85, capstyle="round"))
+
+        for j, (x, word) in enumerate(zip(xs, tokens)):
+            is_focus = j == i
+            ax.text(x, 0, word, ha="center", va="center", fontsize=11.5 if is_focus else 10.5,
+                    fontweight="bold" if is_focus else "normal", color=t["foreground"])
+            ax.plot([x - 0.45 * widths[j] + 1.0, x + 0.45 * widths[j] - 1.0], [-0.62, -0.62], color=style.token_color(word),
+                    lw=3, solid_capstyle="round")
+            top = j == max(range(len(tokens)), key=lambda k: weights[k])
+            ax.text(x, -1.5, fmt(weights[j], "pct"), ha="center", va="center", fontsize=9.5,
+                    color=t["foreground"] if top else t["muted"], fontweight="bold" if top else "normal")
+        ax.text(total / 2, -2.65, f"the thicker the arc, the more attention \u201c{data['focus']}\u201d pays; "
+                "the number under each word is its weight", ha="center", va="center", fontsize=9,
+                color=t["muted"], style="italic")
+        mpl.save(fig, out_dir, ID, theme)

@@ -1,0 +1,76 @@
+"""How alike each pair of words is: the cosine similarity table of Orange, Apple, Phone, And and An.
+
+Every word of the three-axis toy embedding (fruit, tech, grammar) is compared
+with every other by the cosine of the angle between their vectors: 1 for the
+same direction, 0 for vectors at right angles. The diagonal is 1 (every word
+is most like itself); Apple is equally like Orange and Phone; the two
+grammar words are alike, and unlike the content words.
+"""
+
+from __future__ import annotations
+
+from attention_ref import cosine_similarity
+from figures_src.formats import fmt
+
+ID = "similarity-table-3d"
+KIND = "matplotlib"
+LANGUAGE = "fruit_tech_3d"
+
+
+def data(examples) -> dict:
+    lang = examples.languages[LANGUAGE]
+    words = list(lang.vocabulary)
+    x = lang.embed(words)  # (n_words, d_model)
+    cos = cosine_similarity(x, x)  # (n_words, n_words)
+    return {
+        "language": LANGUAGE,
+        "axes": list(lang.axes),
+        "words": words,
+        "vectors": x.tolist(),
+        "cosine": cos.tolist(),
+        "cos": {a: {b: float(cos[i, j]) for j, b in enumerate(words)} for i, a in enumerate(words)},
+    }
+
+
+def labels(data) -> list[str]:
+    return [fmt(v, "f2") for row in data["cosine"] for v in row]
+
+
+def alt(data) -> str:
+    words = data["words"]
+    rows = "; ".join(
+        f"{a.capitalize()}: " + ", ".join(f"{b.capitalize()} {fmt(v, 'f2')}" for b, v in zip(words, row))
+        for a, row in zip(words, data["cosine"])
+    )
+    return (
+        f"A {len(words)} by {len(words)} table of the cosine similarity between the words "
+        f"{', '.join(w.capitalize() for w in words)}, darker for more alike. Rows: {rows}."
+    )
+
+
+def render(data, out_dir, theme, quality) -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import Normalize, to_hex
+
+    from figures_src import mpl, style
+
+    words = [w.capitalize() for w in data["words"]]
+    cos = data["cosine"]
+    n = len(words)
+    with mpl.themed(theme, ID) as t:
+        fig, ax = plt.subplots(figsize=(style.FIG_WIDTH, 4.4))
+        cmap = plt.get_cmap(t["cmap"])
+        norm = Normalize(0.0, 1.0)
+        ax.imshow(cos, cmap=cmap, norm=norm)
+        for i in range(n):
+            for j in range(n):
+                bg = to_hex(cmap(norm(cos[i][j])))
+                ax.text(j, i, fmt(cos[i][j], "f2"), ha="center", va="center", fontsize=11, color=style.text_on(bg))
+        ax.set_xticks(range(n), words, fontsize=11)
+        ax.set_yticks(range(n), words, fontsize=11)
+        ax.xaxis.tick_top()
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        ax.set_title("cosine similarity", fontsize=10, color=t["muted"], pad=10)
+        mpl.save(fig, out_dir, ID, theme)

@@ -1,0 +1,99 @@
+"""Without the √d_k, softmax saturates: the spread of attention collapses as d_k grows.
+
+Seeded random queries, each against ten random keys, for key sizes d_k from 1
+to 512. For each size the curve shows the mean entropy of the softmax weights
+in bits: the top line is the most even spread possible (every key the same
+weight), zero would mean all the attention on one key. With the raw scores
+the entropy falls as d_k grows, because the scores spread like √d_k and the
+largest one takes almost everything, where softmax is flat and passes back
+almost no gradient. Dividing by √d_k keeps the scores at the same spread for
+every d_k, and the entropy stays level.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from attention_ref import entropy_bits, softmax, softmax_saturation
+from figures_src.formats import fmt
+
+ID = "softmax-entropy-dk"
+KIND = "matplotlib"
+
+
+def data(examples) -> dict:
+    sc = examples.scaling
+    sweep = list(sc["d_k_sweep"])
+    runs = [softmax_saturation(d, sc["n_keys"], sc["n_samples"], sc["seed"]) for d in sweep]
+    # the most even spread: the entropy of equal weights over n_keys keys (log2 n_keys bits)
+    max_entropy = float(entropy_bits(softmax(np.zeros(sc["n_keys"]))))
+    return {
+        "d_k": sweep,
+        "n_keys": sc["n_keys"],
+        "n_samples": sc["n_samples"],
+        "seed": sc["seed"],
+        "entropy_unscaled": [r["entropy_unscaled"] for r in runs],
+        "entropy_scaled": [r["entropy_scaled"] for r in runs],
+        "max_weight_unscaled": [r["max_weight_unscaled"] for r in runs],
+        "max_weight_scaled": [r["max_weight_scaled"] for r in runs],
+        "max_entropy": max_entropy,
+        "at": {str(d): r for d, r in zip(sweep, runs)},
+        "first": str(sweep[0]),
+        "last": str(sweep[-1]),
+        "at_first": runs[0],
+        "at_last": runs[-1],
+    }
+
+
+def labels(data) -> list[str]:
+    return [
+        fmt(data["entropy_unscaled"][-1], "f2"),
+        fmt(data["entropy_scaled"][-1], "f2"),
+        fmt(data["max_entropy"], "f2"),
+    ]
+
+
+def alt(data) -> str:
+    first, last = data["first"], data["last"]
+    a, b = data["at"][first], data["at"][last]
+    return (
+        f"A line chart of the mean entropy (bits) of softmax weights over {data['n_keys']} random keys against d_k "
+        f"from {first} to {last}, on a doubling scale. Unscaled scores: the entropy falls from "
+        f"{fmt(a['entropy_unscaled'], 'f2')} to {fmt(b['entropy_unscaled'], 'f2')} bits and the largest weight "
+        f"averages {fmt(b['max_weight_unscaled'], 'pct0')} at d_k = {last}. Scores divided by the square root of "
+        f"d_k: the entropy stays near {fmt(b['entropy_scaled'], 'f2')} bits. A dashed line marks the maximum, "
+        f"{fmt(data['max_entropy'], 'f2')} bits for equal weights."
+    )
+
+
+def render(data, out_dir, theme, quality) -> None:
+    import matplotlib.pyplot as plt
+
+    from figures_src import mpl, style
+
+    d = data["d_k"]
+    with mpl.themed(theme, ID) as t:
+        fig, ax = plt.subplots(figsize=(style.FIG_WIDTH, 4.0))
+        ax.axhline(data["max_entropy"], color=t["muted"], lw=1.2, ls="--")
+        ax.text(d[0], data["max_entropy"] + 0.07, "most even spread: equal weights on every key", ha="left",
+                va="bottom", fontsize=9.5, color=t["muted"])
+        ax.text(d[-1] * 1.12, data["max_entropy"] + 0.07, fmt(data["max_entropy"], "f2"), ha="left", va="bottom",
+                fontsize=10, color=t["muted"], fontweight="bold")
+        scaled_color, raw_color = t["accent"], t["highlight"]
+        ax.plot(d, data["entropy_scaled"], "o-", color=scaled_color, lw=2.4, ms=5,
+                label="scores divided by $\\sqrt{d_k}$")
+        ax.plot(d, data["entropy_unscaled"], "o-", color=raw_color, lw=2.4, ms=5, label="raw scores $q \\cdot k$")
+        for series, color in ((data["entropy_scaled"], scaled_color), (data["entropy_unscaled"], raw_color)):
+            ax.text(d[-1] * 1.12, series[-1], fmt(series[-1], "f2"), ha="left", va="center", fontsize=10,
+                    color=color, fontweight="bold")
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(d, [str(v) for v in d], fontsize=10)
+        ax.minorticks_off()
+        ax.set_xlim(d[0] / 1.3, d[-1] * 1.9)
+        ax.set_ylim(0, data["max_entropy"] * 1.18)
+        ax.set_xlabel("$d_k$, the size of queries and keys", fontsize=10.5)
+        ax.set_ylabel("mean entropy of the weights (bits)", fontsize=10.5)
+        ax.grid(True, lw=0.6)
+        ax.set_axisbelow(True)
+        ax.legend(loc="lower left", frameon=False, fontsize=10)
+        mpl.save(fig, out_dir, ID, theme)

@@ -1,0 +1,119 @@
+"""Versions with mike: two versions deployed from two commits, each with its own figures.
+
+Deploys into a throwaway clone of this repository (its own gh-pages branch,
+nothing pushed) with `scripts/deploy.sh`, the command the README gives.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+pytestmark = pytest.mark.slow
+
+
+def run(cmd, cwd, env=None, timeout=900):
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, f"{' '.join(map(str, cmd))} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return proc.stdout
+
+
+def show(repo: Path, path: str) -> str:
+    return run(["git", "show", f"gh-pages:{path}"], repo)
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory):
+    """A clone with versions 1.0 and 2.0 deployed; 2.0 changes the vector of "animal"."""
+    base = tmp_path_factory.mktemp("versions")
+    repo = base / "repo"
+    run(["git", "clone", "-q", str(ROOT), str(repo)], base)
+    for key, value in (("user.email", "test@example.invalid"), ("user.name", "test")):
+        run(["git", "config", key, value], repo)
+    env = {**os.environ, "MIKE": str(VENV_BIN / "mike"), "FIGURES_QUALITY": "draft",
+           "FIGURES_CACHE": str(base / "cache"), "PATH": f"{VENV_BIN}:{os.environ['PATH']}"}
+    env.pop("ATTENTION_EXAMPLES", None)
+    run(["bash", "scripts/deploy.sh", "1.0"], repo, env)
+    examples = repo / "attention_ref" / "examples.toml"
+    text = examples.read_text(encoding="utf-8")
+    changed = re.sub(r"^animal\s*=.*$", "animal  = [0.6, 0.4, 0.0, 0.0]", text, count=1, flags=re.M)
+    assert changed != text, "the test could not find the vector of 'animal' to change"
+    examples.write_text(changed, encoding="utf-8")
+    run(["git", "commit", "-qam", "examples: a less lively animal"], repo)
+    run(["bash", "scripts/deploy.sh", "2.0"], repo, env)
+    return repo, env
+
+
+def test_versions_json_lists_both_with_latest_on_the_newest(deployed):
+    repo, _ = deployed
+    versions = {v["version"]: v for v in json.loads(show(repo, "versions.json"))}
+    assert set(versions) == {"1.0", "2.0"}
+    assert versions["2.0"]["aliases"] == ["latest"]
+    assert versions["1.0"]["aliases"] == []
+
+
+def test_the_default_version_is_latest(deployed):
+    repo, _ = deployed
+    assert "latest/" in show(repo, "index.html")
+
+
+def test_each_version_page_turns_on_the_version_selector(deployed):
+    repo, _ = deployed
+    for version in ("1.0", "2.0"):
+        page = show(repo, f"{version}/index.html")
+        config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', page, re.S)[1])
+        assert config["version"]["provider"] == "mike", version
+
+
+def test_older_versions_carry_the_banner_pointing_to_the_latest(deployed):
+    repo, _ = deployed
+    page = show(repo, "1.0/index.html")
+    banner = re.search(r'data-md-component="outdated".*?</div>', page, re.S)[0]
+    assert "older version" in banner and "latest version" in banner
+
+
+def test_each_version_has_its_own_figures_and_citation(deployed):
+    repo, _ = deployed
+    old = json.loads(show(repo, "1.0/figures/softmax-pie-it/softmax-pie-it.json"))
+    new = json.loads(show(repo, "2.0/figures/softmax-pie-it/softmax-pie-it.json"))
+    assert old["tokens"] == new["tokens"]
+    assert old["weight"]["animal"] != pytest.approx(new["weight"]["animal"], abs=1e-6)
+    assert "version 1.0" in show(repo, "1.0/index.html")
+    assert "version 2.0" in show(repo, "2.0/index.html")
+
+
+def test_serve_versions_serves_every_version(deployed):
+    repo, env = deployed
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([env["MIKE"], "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=repo,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/versions.json", timeout=2) as r:
+                    assert {v["version"] for v in json.load(r)} == {"1.0", "2.0"}
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("mike serve did not answer")
+        for path in ("1.0/", "2.0/", "latest/"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as r:
+                assert r.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
