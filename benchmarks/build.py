@@ -164,6 +164,9 @@ def render_table(rows: dict[str, list[float]], bench: Bench) -> str:
         f"Python {platform.python_version()}; load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
         "(1 / 5 / 15 min).",
     ]
+    if load[0] != "?" and max(load) > (os.cpu_count() or 1):
+        lines.append("The machine was shared while this ran (load above its core count): every time is inflated "
+                     "and noisy; the ratios to the plain build, measured in the same minutes, are the result.")
     return "\n".join(lines)
 
 

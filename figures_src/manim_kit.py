@@ -34,7 +34,10 @@ from . import style
 
 QUALITY = {
     "draft": {"pixel_width": 854, "pixel_height": 480, "frame_rate": 15},
-    "publish": {"pixel_width": 1920, "pixel_height": 1080, "frame_rate": 60},
+    # 30 frames a second, not 60: every cost of a render (drawing, the lossless intermediate, its decoding,
+    # the final encode) is per frame, and at 60 the site's scenes (about five minutes of video) took more
+    # than the 15 minutes allowed on two cores; the scenes move slowly enough that 30 looks the same.
+    "publish": {"pixel_width": 1920, "pixel_height": 1080, "frame_rate": 30},
 }
 CRF = {"draft": 28, "publish": 30}
 # x264 presets: at publish "slow" cost 20% more time than "medium" for the same size (softmax-scene, 1080p60);
@@ -149,15 +152,15 @@ class Fade(mn.Animation):
     def interpolate_mobject(self, alpha: float) -> None:
         k = self.rate_func(alpha)
         k = 1.0 - k if self.out else k
-        for m, alphas in zip(self.parts, self.alphas):
-            for attr, a in zip(self._RGBAS, alphas):
+        for m, alphas in zip(self.parts, self.alphas, strict=True):
+            for attr, a in zip(self._RGBAS, alphas, strict=True):
                 getattr(m, attr)[:, 3] = a * k
 
     def clean_up_from_scene(self, scene) -> None:
         super().clean_up_from_scene(scene)
         if self.out:  # gone from the scene: give it back its opacities in case it is shown again
-            for m, alphas in zip(self.parts, self.alphas):
-                for attr, a in zip(self._RGBAS, alphas):
+            for m, alphas in zip(self.parts, self.alphas, strict=True):
+                for attr, a in zip(self._RGBAS, alphas, strict=True):
                     getattr(m, attr)[:, 3] = a
 
 
@@ -185,8 +188,8 @@ class FadeTo(Fade):
 
     def interpolate_mobject(self, alpha: float) -> None:
         k = self.rate_func(alpha)
-        for m, start in zip(self.parts, self.starts):
-            for attr, a0, full in zip(self._RGBAS, start, m._full_alphas):
+        for m, start in zip(self.parts, self.starts, strict=True):
+            for attr, a0, full in zip(self._RGBAS, start, m._full_alphas, strict=True):
                 target = full * self.level
                 if a0.shape == target.shape:
                     getattr(m, attr)[:, 3] = a0 + (target - a0) * k
@@ -266,6 +269,9 @@ def reencode(src: Path, dst: Path, *, crf: int, preset: str = "medium") -> None:
         for i, frame in enumerate(inp.decode(s_in)):
             frame = frame.reformat(format="yuv420p")
             frame.pts, frame.time_base = i, 1 / rate  # a clean timeline: frame i at i / rate
+            # Manim starts a segment (and so a keyframe) at every play() and wait(); left on the frame, that
+            # picture type would force x264 to make each of them a keyframe again: two thirds of the bytes.
+            frame.pict_type = av.video.frame.PictureType.NONE
             for packet in s_out.encode(frame):
                 out.mux(packet)
         for packet in s_out.encode():
@@ -354,7 +360,7 @@ def chip(word: str, size: float = 22, height: float = 0.46) -> mn.VGroup:
 
 def token_row(tokens, xs, y: float, size: float = 22) -> mn.VGroup:
     """One chip per token, chip j centred at (xs[j], y)."""
-    return mn.VGroup(*(chip(t, size).move_to([x, y, 0]) for t, x in zip(tokens, xs)))
+    return mn.VGroup(*(chip(t, size).move_to([x, y, 0]) for t, x in zip(tokens, xs, strict=True)))
 
 
 def slots(n: int, left: float, right: float) -> list[float]:
@@ -401,9 +407,9 @@ def heat_color(value: float, vmax: float) -> str:
 def grid(strings, values, *, cell_w: float, cell_h: float, vmax: float, size: float = 18) -> mn.VGroup:
     """A matrix as coloured cells with their numbers; `.cells[i][j]`, `.nums[i][j]`."""
     cells, nums = mn.VGroup(), mn.VGroup()
-    for i, (srow, vrow) in enumerate(zip(strings, values)):
+    for i, (srow, vrow) in enumerate(zip(strings, values, strict=True)):
         crow, nrow = mn.VGroup(), mn.VGroup()
-        for j, (s, v) in enumerate(zip(srow, vrow)):
+        for j, (s, v) in enumerate(zip(srow, vrow, strict=True)):
             fill = heat_color(v, vmax)
             cell = mn.Rectangle(width=cell_w, height=cell_h, stroke_color=BG, stroke_width=1.5, fill_color=fill,
                                 fill_opacity=1.0).move_to([j * cell_w, -i * cell_h, 0])
@@ -420,7 +426,7 @@ def pie(weights, colors, *, radius: float = 2.0, inner: float = 0.9) -> mn.VGrou
     """Slices clockwise from twelve o'clock, centred at the origin; `.mids` holds each slice's mid angle."""
     group = mn.VGroup()
     angle, mids = mn.PI / 2, []
-    for w, c in zip(weights, colors):
+    for w, c in zip(weights, colors, strict=True):
         sweep = -float(w) * mn.TAU
         group.add(mn.AnnularSector(inner_radius=inner, outer_radius=radius, angle=sweep, start_angle=angle,
                                    fill_color=c, fill_opacity=1.0, stroke_width=2, stroke_color=BG))
@@ -461,7 +467,7 @@ def pie_labels(slices: mn.VGroup, strings, *, size: float = 20, gap: float = 0.3
     for side, idx in sides.items():
         wanted = [center[1] + (radius + reach) * np.sin(slices.mids[j]) for j in idx]
         ys = spread(wanted, gap, lo, hi)
-        for j, y in zip(idx, ys):
+        for j, y in zip(idx, ys, strict=True):
             mid = slices.mids[j]
             edge = center + radius * np.array([np.cos(mid), np.sin(mid), 0])
             x = center[0] + side * (radius + reach)

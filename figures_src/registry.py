@@ -15,7 +15,9 @@ A figure module in `figures_src/figures/` (matplotlib) or `figures_src/scenes/`
     def labels(data) -> list[str]  # optional: the number labels it draws, as on screen
 
 Modules import matplotlib and manim inside `render` only, so listing figures
-and computing their data stays fast.
+and computing their data stays fast. Modules named `_*.py` in a figure package
+are helpers shared by its figures (e.g. `_heatmap.py`), not figures; their
+source is part of every figure's cache key, like the shared style's.
 """
 
 from __future__ import annotations

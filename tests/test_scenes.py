@@ -185,9 +185,10 @@ def test_captions_run_throughout_stay_up_long_enough_and_every_chapter_has_one(f
     run = dry_run(fid)
     assert run.cues and run.chapters, f"{fid}: a scene needs captions and chapters"
     starts = [t for t, _ in run.cues] + [run.duration]
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
     assert max(gaps) <= MAX_CAPTION_GAP, f"{fid}: {max(gaps):.1f} s without a new caption"
-    short = [(words, round(gap, 2)) for (_, words), gap in zip(run.cues, gaps) if gap < len(words) / CAPTION_CPS - 0.01]
+    short = [(words, round(gap, 2)) for (_, words), gap in zip(run.cues, gaps, strict=True)
+             if gap < len(words) / CAPTION_CPS - 0.01]
     assert not short, f"{fid}: captions up for less than their reading time: {short[:3]}"
     for k, (t0, title) in enumerate(run.chapters):
         t1 = run.chapters[k + 1][0] if k + 1 < len(run.chapters) else run.duration

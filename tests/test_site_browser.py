@@ -19,12 +19,12 @@ page (the pages of docs/, the notebooks, each figure's page and the gallery):
 
 and with prefers-reduced-motion the videos give way to their still images.
 
-How: one browser and three contexts (desktop, where each page is checked in
-the light palette and then switched to the dark one; a 390 px phone; reduced
-motion, for the pages with a video). One crawl visits every page in each
-context, a few pages at a time, before the first test; the tests then read what
-it saw, so a failure names the page and the property. Skip it all with
-`-m "not browser"`.
+How: one browser and three kinds of context (desktop, where each page is
+checked in the light palette and then switched to the dark one; a 390 px
+phone; reduced motion, for the pages with a video). One crawl visits every page
+in each kind, PAGES_AT_ONCE pages at a time (each with its own set of
+contexts), before the first test; the tests then read what it saw, so a failure
+names the page and the property. Skip it all with `-m "not browser"`.
 """
 
 from __future__ import annotations
@@ -294,7 +294,7 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 class Crawl:
-    """Visits pages in the three contexts of one browser; every request is routed."""
+    """Visits pages in the three kinds of context of one browser; every request is routed."""
 
     def __init__(self, site_url: str):
         self.site_url = site_url
@@ -315,24 +315,31 @@ class Crawl:
         reports = {p: PageReport(p) for p in pages}
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            contexts = {}
-            for kind, options in CONTEXTS.items():
-                ctx = await browser.new_context(**options)
-                ctx.set_default_timeout(MEDIA_TIMEOUT_MS * 2)
-                ctx.on("request", lambda req: None if self._is_local(req.url) else self.escaped.add(req.url))
-                if kind == "palette":  # forget the palette chosen on the previous page
-                    await ctx.add_init_script("try { localStorage.clear(); } catch (e) {}")
-                contexts[kind] = ctx
-            gate = asyncio.Semaphore(PAGES_AT_ONCE)
+            # One set of contexts per page visited at once: a page never shares its storage (where
+            # Material keeps the palette chosen) with a page open at the same time.
+            slots: asyncio.Queue[dict] = asyncio.Queue()
+            for _ in range(PAGES_AT_ONCE):
+                contexts = {}
+                for kind, options in CONTEXTS.items():
+                    ctx = await browser.new_context(**options)
+                    ctx.set_default_timeout(MEDIA_TIMEOUT_MS * 2)
+                    ctx.on("request", lambda req: None if self._is_local(req.url) else self.escaped.add(req.url))
+                    if kind == "palette":  # forget the palette chosen on the previous page
+                        await ctx.add_init_script("try { localStorage.clear(); } catch (e) {}")
+                    contexts[kind] = ctx
+                slots.put_nowait(contexts)
 
             async def one(path: str) -> None:
-                async with gate:
+                contexts = await slots.get()
+                try:
                     r = reports[path]
                     probe = functools.partial(self._palettes, dark_axe=path in dark_axe)
                     await self._visit(contexts["palette"], r, "light, then dark", probe)
                     await self._visit(contexts["phone"], r, "phone", self._phone)
                     if path in video_pages:
                         await self._visit(contexts["reduced-motion"], r, "reduced motion", self._reduced)
+                finally:
+                    slots.put_nowait(contexts)
 
             await asyncio.gather(*(one(p) for p in pages))
             await browser.close()

@@ -76,7 +76,6 @@ def alt(data) -> str:
 def scene(data):
     """The Scene class for `data` (Manim is imported here, not at module import)."""
     import manim as mn
-
     import numpy as np
 
     from figures_src import style
@@ -131,7 +130,7 @@ def scene(data):
             sentence = text(f"“{m['sentence']}”", 24).move_to([3.2, 2.75, 0])
             chips = mn.VGroup(chip(focus, 22), chip(toward, 22)).arrange(mn.RIGHT, buff=0.5).move_to([3.9, 1.95, 0])
             shares = mn.VGroup(*(text(fmt(w, "pct"), 20).next_to(c, mn.DOWN, buff=0.2)
-                                 for c, w in zip(chips, m["weights"])))
+                                 for c, w in zip(chips, m["weights"], strict=True)))
             row_name = text(f"{focus}'s attention:", 20, color=MUTED).next_to(mn.VGroup(chips, shares), mn.LEFT,
                                                                                 buff=0.3)
             self.play(Fade(sentence), Fade(chips), run_time=0.6)

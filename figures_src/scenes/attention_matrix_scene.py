@@ -87,8 +87,9 @@ def scene(data):
                     self.say("Filled one row after another, it would take one step per word.")
                 pointer = mn.SurroundingRectangle(self.m.row_names[r], color=highlight, buff=0.05)
                 self.play(Fade(pointer), run_time=0.25)
-                self.play(mn.LaggedStart(*(mn.AnimationGroup(Fade(c), Fade(t)) for c, t in zip(cells[r], nums[r])),
-                                         lag_ratio=0.25), run_time=1.6 if r == 0 else 1.1)
+                pairs = zip(cells[r], nums[r], strict=True)
+                self.play(mn.LaggedStart(*(mn.AnimationGroup(Fade(c), Fade(t)) for c, t in pairs), lag_ratio=0.25),
+                          run_time=1.6 if r == 0 else 1.1)
                 self.play(Fade(pointer, out=True), run_time=0.2)
             self.empty = empty
 

@@ -97,7 +97,7 @@ def scene(data):
             self.chapter("The values")
             self.say("Every word hands over a value vector: what it gives to whoever attends to it.")
             title = text(f"What “{focus}” takes in", 30).to_edge(mn.UP, buff=0.3)
-            self.chips = mn.VGroup(*(chip(t).move_to([x, CHIP_Y, 0]) for t, x in zip(tokens, xs)))
+            self.chips = mn.VGroup(*(chip(t).move_to([x, CHIP_Y, 0]) for t, x in zip(tokens, xs, strict=True)))
             self.names = mn.VGroup(*(text(a, 20, color=MUTED).move_to([xs[0] - 0.52, COL_TOP - STEP * r, 0],
                                                                        aligned_edge=mn.RIGHT)
                                      for r, a in enumerate(axes)))

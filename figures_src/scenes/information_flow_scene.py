@@ -51,7 +51,7 @@ def summary(data) -> str:
 
 def alt(data) -> str:
     i, top, t = data["focus_index"], data["focus_top"], data["tokens"]
-    row = ", ".join(f"{w} {fmt(v, 'pct')}" for w, v in zip(t, data["weights"][i]))
+    row = ", ".join(f"{w} {fmt(v, 'pct')}" for w, v in zip(t, data["weights"][i], strict=True))
     return (
         f"Animation: the words of \"{data['sentence']}\" in a row, linked by arcs as thick as the attention weights. "
         f"First the arcs of \"{data['focus']}\" ({row}); then the arcs of every word at once, forward above and "
@@ -94,7 +94,7 @@ def scene(data):
             self.chapter(f"Where “{focus}” looks")
             self.say(f"“{focus}” takes in a share of every word; each arc is as thick as that share.")
             self.heading("Information flowing between words")
-            self.chips = mn.VGroup(*(chip(t).move_to([x, CHIP_Y, 0]) for t, x in zip(tokens, xs)))
+            self.chips = mn.VGroup(*(chip(t).move_to([x, CHIP_Y, 0]) for t, x in zip(tokens, xs, strict=True)))
             self.play(Fade(self.chips), run_time=0.6)
             wmax = data["focus_max"]
             arcs = mn.VGroup()

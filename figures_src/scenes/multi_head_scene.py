@@ -99,7 +99,7 @@ def scene(data):
     from figures_src import style
     from figures_src.manim_kit import MUTED, CaptionedScene, Fade, heat_color, readable, sub, text, vector
 
-    tokens, focus, i = data["tokens"], data["focus"], data["focus_index"]
+    _tokens, focus, i = data["tokens"], data["focus"], data["focus_index"]
     n_heads, t = data["n_heads"], data["n_tokens"]
     highlight = style.theme(style.VIDEO_THEME)["highlight"]
     head_colors = [readable(style.TOKEN_PALETTE[k % len(style.TOKEN_PALETTE)]) for k in range(n_heads)]
@@ -131,8 +131,9 @@ def scene(data):
                 title = text(data["titles"][k], 18, color=head_colors[k]).next_to(block, mn.UP, buff=0.12)
                 self.blocks.add(block)
                 self.titles.add(title)
-            self.play(mn.LaggedStart(*(mn.AnimationGroup(Fade(b), Fade(tt)) for b, tt in zip(self.blocks, self.titles)),
-                                     lag_ratio=0.15), run_time=2.4)
+            pairs = zip(self.blocks, self.titles, strict=True)
+            self.play(mn.LaggedStart(*(mn.AnimationGroup(Fade(b), Fade(tt)) for b, tt in pairs), lag_ratio=0.15),
+                      run_time=2.4)
             self.say("Each has its own W_Q, W_K and W_V; these were built by hand to catch one relation each.")
 
         def what_it_sees(self):
@@ -179,7 +180,7 @@ def scene(data):
                     joined.nums[k * d_head + c].set_color(head_colors[k])
             joined_name = text(joined_label(data), 20, color=MUTED).next_to(joined, mn.DOWN, buff=0.15)
             targets = [mn.VGroup(*joined.nums[k * d_head:(k + 1) * d_head]) for k in range(n_heads)]
-            self.play(*(mn.TransformFromCopy(p.nums, target) for p, target in zip(pieces, targets)),
+            self.play(*(mn.TransformFromCopy(p.nums, target) for p, target in zip(pieces, targets, strict=True)),
                       Fade(joined.box), run_time=1.4)
             self.remove(*targets, joined.box)
             self.add(joined)

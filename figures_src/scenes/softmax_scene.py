@@ -54,7 +54,7 @@ def shares_title(data) -> str:
 
 
 def pie_labels_of(data) -> list[str]:
-    return [f"{t} {fmt(w, 'pct')}" for t, w in zip(data["tokens"], data["weights"])]
+    return [f"{t} {fmt(w, 'pct')}" for t, w in zip(data["tokens"], data["weights"], strict=True)]
 
 
 def alt(data) -> str:
@@ -92,7 +92,7 @@ def scene(data):
             self.say(f"The query of “{focus}” has been scored against every key and scaled.")
             self.top = text(f"“{focus}” has scored every word", size=32).to_edge(mn.UP, buff=0.4)
             self.words = mn.VGroup(*(text(t, 20, color=MUTED).move_to([x, base_y - 0.35, 0])
-                                     for t, x in zip(tokens, xs)))
+                                     for t, x in zip(tokens, xs, strict=True)))
             self.bar_group, self.value_labels = self.bars(scaled, "f2", scale=BAR_MAX / (max(scaled) or 1.0))
             self.play(mn.FadeIn(self.top), mn.FadeIn(self.words))
             self.play(*(mn.GrowFromEdge(b, mn.DOWN) for b in self.bar_group), run_time=1.2)
@@ -107,7 +107,7 @@ def scene(data):
             title = text(shares_title(data), size=32).to_edge(mn.UP, buff=0.4)
             self.play(
                 mn.Transform(self.bar_group, bars),
-                *(mn.FadeTransform(a, b) for a, b in zip(self.value_labels, pcts)),
+                *(mn.FadeTransform(a, b) for a, b in zip(self.value_labels, pcts, strict=True)),
                 mn.FadeTransform(self.top, title),
                 run_time=1.5,
             )
@@ -140,7 +140,7 @@ def scene(data):
         # ------------------------------------------------------------------ pieces
         def bars(self, values, fmt_style, scale):
             group, tags = mn.VGroup(), mn.VGroup()
-            for x, v, c in zip(xs, values, colors):
+            for x, v, c in zip(xs, values, colors, strict=True):
                 h = max(0.03, v * scale)
                 bar = mn.Rectangle(width=bar_w, height=h, fill_color=c, fill_opacity=0.9, stroke_width=0)
                 bar.move_to([x, base_y + h / 2, 0])

@@ -130,8 +130,8 @@ def scene(data):
                                   lamp_at + [-0.16, -0.18, 0], fill_color=role[r], fill_opacity=1, stroke_width=0)
                 w_name = mn.VGroup(sub("W", name, 24, color=role[r]), text(shape(sh[f"w_{r}"]), 18, color=MUTED))
                 w_name.arrange(mn.RIGHT, buff=0.15).next_to(lamp, mn.LEFT, buff=0.15)
-                beam = mn.Polygon(lamp_at + [0, -0.18, 0], self.x.frame.get_corner(mn.UR), self.x.frame.get_corner(mn.DR),
-                                  fill_color=role[r], fill_opacity=0.16, stroke_width=0)
+                beam = mn.Polygon(lamp_at + [0, -0.18, 0], self.x.frame.get_corner(mn.UR),
+                                  self.x.frame.get_corner(mn.DR), fill_color=role[r], fill_opacity=0.16, stroke_width=0)
                 shadow = matrix(data[r], role[r], centers[r])
                 tag = self.shape_tag(r, name)
                 if r == "q":

@@ -102,7 +102,7 @@ def labels(data) -> list[str]:
     out += [fmt(v, "f2") for v in data["scores"] + data["scaled"]]
     out += [scaling_label(data)]
     out += [fmt(w, "pct") for w in data["weights"]] + [fmt(data["weights_total"], "pct0")]
-    out += [f"{t} {fmt(w, 'pct')}" for t, w in zip(data["tokens"], data["weights"])]
+    out += [f"{t} {fmt(w, 'pct')}" for t, w in zip(data["tokens"], data["weights"], strict=True)]
     out += [fmt(v, "f2") for row in data["values"] for v in row]
     out += [fmt(v, "f2") for v in data["output"]]
     if data["grew_axis"] is not None:
@@ -212,7 +212,7 @@ def scene(data):
             sentence = text(data["sentence"], 28).move_to([0, -0.2, 0])
             self.play(mn.FadeIn(title), mn.FadeIn(sentence, shift=0.2 * mn.UP), run_time=1.0)
             self.say("First the sentence is cut into tokens, here one per word.")
-            self.chips = mn.VGroup(*(chip(t).move_to([x, 0, 0]) for t, x in zip(tokens, xs)))
+            self.chips = mn.VGroup(*(chip(t).move_to([x, 0, 0]) for t, x in zip(tokens, xs, strict=True)))
             self.play(Fade(title, out=True), mn.FadeTransform(sentence, self.chips), run_time=1.2)
             self.play(self.chips.animate.move_to([self.chips.get_x(), CHIP_Y, 0]), run_time=0.8)
             self.say(f"We follow one word, “{focus}”. Which word does it stand for?")
@@ -332,9 +332,9 @@ def scene(data):
             smax = max(data["scores"]) or 1.0
             scaled = mn.VGroup(*(text(fmt(s, "f2"), 20).move_to([xs[j], SCORE_Y, 0])
                                  for j, s in enumerate(data["scaled"])))
-            self.play(*(mn.FadeTransform(a, b) for a, b in zip(self.score_nums, scaled)),
+            self.play(*(mn.FadeTransform(a, b) for a, b in zip(self.score_nums, scaled, strict=True)),
                       *(bar.animate.stretch_to_fit_height(max(0.03, BAR_MAX * s / smax), about_edge=mn.DOWN)
-                        for bar, s in zip(self.bars, data["scaled"])), run_time=1.2)
+                        for bar, s in zip(self.bars, data["scaled"], strict=True)), run_time=1.2)
             self.score_nums = scaled
             self.say("Long vectors make large dot products, and softmax would hand almost all to one word.")
             self.say("Dividing keeps the scores moderate, however long the vectors are.")
@@ -348,16 +348,16 @@ def scene(data):
             wmax = max(data["weights"])
             pcts = mn.VGroup(*(text(fmt(w, "pct"), 20).move_to([xs[j], SCORE_Y, 0])
                                for j, w in enumerate(data["weights"])))
-            self.play(*(mn.FadeTransform(a, b) for a, b in zip(self.score_nums, pcts)),
+            self.play(*(mn.FadeTransform(a, b) for a, b in zip(self.score_nums, pcts, strict=True)),
                       *(bar.animate.stretch_to_fit_height(BAR_MAX * w / wmax, about_edge=mn.DOWN)
-                        for bar, w in zip(self.bars, data["weights"])), run_time=1.2)
+                        for bar, w in zip(self.bars, data["weights"], strict=True)), run_time=1.2)
             low = data["lowest"]
             self.say(f"Every weight is positive: even a score of {fmt(data['scaled'][low], 'f2')} keeps "
                      f"{fmt(data['weights'][low], 'pct')}.")
             self.say(f"As a pie, “{top_word}” takes the largest slice, {fmt(data['weights'][top], 'pct')}.")
             slices = pie(data["weights"], [style.token_color(t) for t in tokens], radius=1.75, inner=0.8)
             slices.move_to([xs[n // 2], -0.35, 0])
-            tags = pie_labels(slices, [f"{t} {fmt(w, 'pct')}" for t, w in zip(tokens, data["weights"])],
+            tags = pie_labels(slices, [f"{t} {fmt(w, 'pct')}" for t, w in zip(tokens, data["weights"], strict=True)],
                               size=20, gap=0.4, lo=-2.75, hi=2.25)
             middle = mn.VGroup(text(f"“{focus}”", 22), text(fmt(data["weights_total"], "pct0"), 20, color=MUTED))
             middle.arrange(mn.DOWN, buff=0.08).move_to(slices.get_center())
@@ -388,10 +388,10 @@ def scene(data):
             tip = torch_at + [0, 0.5, 0]
             beams = mn.VGroup(*(mn.Polygon(tip, [x - 0.35, 0.7, 0], [x + 0.35, 0.7, 0], fill_color="#fff3b0",
                                            fill_opacity=0.3 * b, stroke_width=0)
-                                for x, b in zip(xs, data["brightness"])))
+                                for x, b in zip(xs, data["brightness"], strict=True)))
             self.play(Fade(torch), run_time=0.4)
             self.say("The beam on each value is as bright as that word's weight.")
-            self.play(Fade(beams), *(lit(v, b) for v, b in zip(values, data["brightness"])), run_time=1.2)
+            self.play(Fade(beams), *(lit(v, b) for v, b in zip(values, data["brightness"], strict=True)), run_time=1.2)
             self.say(f"Added up, the lit values make the new vector of “{focus}”: mostly “{top_word}”.")
             out = vector([fmt(v, "f2") for v in data["output"]], role["output"], vertical=False, step=0.8)
             out.move_to([3.2, -2.45, 0])
