@@ -12,6 +12,7 @@ of language 'walkthrough' (known: animal, because, ...)``.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -104,6 +105,10 @@ def examples_path(path: str | os.PathLike | None = None) -> Path:
     return Path(env) if env else DEFAULT_PATH
 
 
+# Top-level tables of an examples file; any other is a typo that would be silently ignored.
+SECTIONS = frozenset({"languages", "sentences", "candidate_spaces", "scaling", "positional", "multihead"})
+
+
 def load_examples(path: str | os.PathLike | None = None) -> Examples:
     """Read and validate the examples file (see `examples_path` for which one)."""
     path = examples_path(path)
@@ -154,6 +159,11 @@ class _Reader:
         return value
 
     def examples(self, raw: dict) -> Examples:
+        unknown = sorted(set(raw) - SECTIONS)
+        if unknown:
+            guess = difflib.get_close_matches(unknown[0], SECTIONS, n=1)
+            hint = f" (did you mean [{guess[0]}]?)" if guess else ""
+            self.fail(unknown[0], f"unknown section{hint}; the sections are {', '.join(sorted(SECTIONS))}")
         languages = {name: self.language(name, t) for name, t in self.table(raw, "languages", "top level").items()}
         sentences = {
             name: self.sentence(name, t, languages) for name, t in self.table(raw, "sentences", "top level").items()

@@ -251,14 +251,15 @@ def themes_for(fig: registry.Figure) -> tuple[str, ...]:
 
 def compute_data(fig: registry.Figure, examples, ex_bytes: bytes, math: str, cache: Path, shared: str = "") -> dict:
     """data() of a figure, memoised by (module source, shared helpers, attention_ref source, examples file)."""
-    memo = cache / "data" / f"{fig.id}-{_sha(fig.source, shared, math, ex_bytes)[:20]}.json"
+    # "v2": memos keep data()'s own key order (a figure's tables follow it); v1 memos were sorted.
+    memo = cache / "data" / f"{fig.id}-{_sha('memo-v2', fig.source, shared, math, ex_bytes)[:20]}.json"
     if memo.exists():
         try:
             return json.loads(memo.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             pass  # damaged memo: compute again
     data = to_jsonable(fig.data(examples))
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)  # sorted only where hashed (render_key)
     _atomic_write(memo, text)
     return json.loads(text)
 
@@ -345,6 +346,16 @@ def _finish(tmp: Path, final: Path, fig_id: str, data: dict, names: list[str]) -
     raise RuntimeError(f"could not publish the render into {final}")
 
 
+PRUNE_AFTER = 3600.0  # seconds a render dir of other inputs is kept after its last use
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
 def _prune(fig_dir: Path, keep: set[str], quality: str) -> None:
     """Remove other keys' renders of this quality and abandoned temp dirs (not those of live builds).
 
@@ -363,8 +374,8 @@ def _prune(fig_dir: Path, keep: set[str], quality: str) -> None:
             continue
         else:
             try:
-                if now - d.stat().st_mtime < 60:
-                    continue  # may belong to a concurrent build with other inputs
+                if now - d.stat().st_mtime < PRUNE_AFTER:
+                    continue  # used lately, perhaps by a concurrent build with other inputs (an edit, a teacher's example)
             except FileNotFoundError:
                 continue
         shutil.rmtree(d, ignore_errors=True)
@@ -444,6 +455,7 @@ def build(
             final = cache / "render" / fig.id / f"{theme}-{quality}-{key}"
             files = None if force else _verified(final)
             if files is not None:
+                _touch(final)  # in use: a concurrent build's _prune leaves it alone
                 results.append(Result(fig.id, theme, "cached", [str(p) for p in files], str(final), key))
                 bar.update(fig.id, theme, "cached")
             else:

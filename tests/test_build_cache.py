@@ -7,6 +7,7 @@ empty cache, so the real figures and the repository's .cache are never touched.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -93,6 +94,39 @@ def test_examples_change_that_keeps_the_data_renders_nothing(two, tmp_path):
 
     assert set(statuses(report).values()) == {"cached"}
     assert cache_state(cache) == before
+
+
+def _age(dirs: list[Path], seconds: float) -> None:
+    then = time.time() - seconds
+    for d in dirs:
+        os.utime(d, (then, then))
+
+
+def test_renders_of_other_inputs_are_pruned_only_an_hour_after_their_last_use(two, tmp_path):
+    # Two builds with different examples share a cache (a page being edited, a teacher's sentence):
+    # each keeps the other's renders while they are in use, and drops them once they are not.
+    cache = tmp_path / "cache"
+    changed = examples_copy(two, NEW_SENTENCE)
+    run_build(cache)
+    original = key_dirs(cache, "fig-a")
+    _age(original, 2 * figure_build.PRUNE_AFTER)
+    run_build(cache)  # cached: this use makes them recent again
+
+    run_build(cache, examples=changed)
+    assert set(original) <= set(key_dirs(cache, "fig-a")), "a render in use was pruned"
+
+    _age(original, 2 * figure_build.PRUNE_AFTER)
+    run_build(cache, examples=changed)
+    assert not set(original) & set(key_dirs(cache, "fig-a")), "a render unused for two hours was kept"
+
+
+def test_data_keeps_the_order_the_figure_gave_it(figures, tmp_path):
+    # Tables on a figure's page follow data()'s order; only the cache key sorts it.
+    figures.add("fig-ordered", data="unsorted")
+    cache = tmp_path / "cache"
+    for _ in range(2):  # computed, then read back from the memo
+        report = run_build(cache)
+        assert list(report.figures["fig-ordered"]["data"]) == ["zeta", "alpha", "value", "mid"]
 
 
 def test_a_module_source_change_renders_only_that_figure(two, tmp_path):

@@ -146,6 +146,11 @@ BROKEN = [
         r"\[candidate_spaces\.learned\] w must have shape \(2, 2\); got \(2, 3\)",
         id="candidate-space-with-wrong-shape",
     ),
+    pytest.param(
+        MINIMAL + "\n[multihaed]\nn_heads = 2\n",
+        r"\[multihaed\] unknown section \(did you mean \[multihead\]\?\); the sections are candidate_spaces, ",
+        id="misspelt-section",
+    ),
 ]
 
 

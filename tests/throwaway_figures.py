@@ -70,6 +70,7 @@ DATA_BODIES = {
     "plain": '    return {"value": VALUE, "sentences": sorted(examples.sentences)}',
     "helper": '    return {"value": VALUE * SCALE, "sentences": sorted(examples.sentences)}',
     "raise": '    raise ValueError(f"no data for {ID}: the examples lack what it needs")',
+    "unsorted": '    return {"zeta": 1, "alpha": 2, "value": VALUE, "mid": 3}',
 }
 
 RENDER_BODIES = {
