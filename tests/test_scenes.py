@@ -237,3 +237,34 @@ def test_poster_matches_its_control_frame(fid, draft_build):
     assert got.shape == want.shape
     mad = float(np.abs(got - want).mean())
     assert mad < CONTROL_TOLERANCE, f"{fid}: poster differs from its control frame by {mad:.2f} grey levels on average"
+
+
+@pytest.mark.parametrize("fid", SCENES)
+def test_gif_loops_through_the_whole_scene_and_ends_on_the_poster(fid, draft_build):
+    from PIL import Image
+
+    from figures_src.manim_kit import GIF
+
+    files = draft_build[fid].files
+    gif = next(p for p in files if p.endswith(".gif"))
+    poster = next(p for p in files if p.endswith(".poster.png"))
+    import av
+
+    with av.open(next(p for p in files if p.endswith(".mp4"))) as movie:
+        stream = movie.streams.video[0]
+        duration = stream.frames / float(stream.average_rate)
+    spec = GIF["draft"]
+    with Image.open(gif) as im:
+        assert im.size[0] == spec["width"]
+        assert im.info.get("loop") == 0, f"{fid}: the GIF plays once"
+        shown = 0.0  # ms; Pillow merges a still stretch into one frame with a longer duration
+        for k in range(im.n_frames):
+            im.seek(k)
+            assert im.info["duration"] % (1000 / spec["fps"]) == 0, im.info["duration"]
+            shown += im.info["duration"]
+        assert abs(shown / 1000 - duration) <= 2 / spec["fps"], f"{fid}: the GIF lasts {shown / 1000:.1f} s, not {duration:.1f}"
+        last = np.asarray(im.convert("L"), dtype=float)
+    with Image.open(poster) as p:
+        want = np.asarray(p.convert("L").resize((last.shape[1], last.shape[0])), dtype=float)
+    mad = float(np.abs(last - want).mean())
+    assert mad < 6, f"{fid}: the GIF's last frame differs from the poster by {mad:.1f} grey levels on average"
