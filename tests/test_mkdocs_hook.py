@@ -113,6 +113,34 @@ def test_a_failing_figure_fails_the_build_with_its_id(project, figures, tmp_path
     assert tree(site) == before
 
 
+def test_a_module_that_cannot_be_imported_fails_the_build_with_its_name(project, figures, tmp_path):
+    site, env = tmp_path / "site", figures.env(FIGURES_CACHE=str(tmp_path / "cache"))
+    assert mkdocs_build(project, site, env).returncode == 0
+    before = tree(site)
+    figures.add("fig-syntax", source="def data(examples:\n    return {}\n")
+
+    proc = mkdocs_build(project, site, env)
+
+    assert proc.returncode != 0
+    assert "fig_syntax" in proc.stderr and "SyntaxError" in proc.stderr, proc.stderr[-2000:]
+    assert tree(site) == before
+
+
+def test_a_malformed_examples_file_fails_the_build_naming_file_and_entry(project, figures, tmp_path):
+    site, env = tmp_path / "site", figures.env(FIGURES_CACHE=str(tmp_path / "cache"))
+    assert mkdocs_build(project, site, env).returncode == 0
+    before = tree(site)
+    bad = tmp_path / "teacher.toml"
+    bad.write_text(figures.examples.read_text().replace('focus = "it"', 'focus = "dog"', 1))
+    assert bad.read_text() != figures.examples.read_text()
+
+    proc = mkdocs_build(project, site, {**env, "ATTENTION_EXAMPLES": str(bad)})
+
+    assert proc.returncode != 0
+    assert str(bad) in proc.stderr and "focus 'dog' is not a word of the sentence" in proc.stderr, proc.stderr[-2000:]
+    assert tree(site) == before
+
+
 def test_nothing_changed_means_no_build_process_and_a_change_means_one(project, figures, tmp_path):
     site, env = tmp_path / "site", figures.env(FIGURES_CACHE=str(tmp_path / "cache"))
     first = mkdocs_build(project, site, env)
