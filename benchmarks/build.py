@@ -33,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from readme_section import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 IGNORE = shutil.ignore_patterns(".git", ".venv", ".cache", "site", "__pycache__", ".hypothesis", ".pytest_cache",
                                 ".ruff_cache", "node_modules", "*.egg-info", "media")
@@ -53,8 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         table = render_table(rows, bench)
     print(table)
     if not args.no_write:
-        (ROOT / "benchmarks" / "README.md").write_text(readme(table), encoding="utf-8")
-        print(f"\nwritten to {ROOT / 'benchmarks' / 'README.md'}", file=sys.stderr)
+        print(f"\nwritten to {write_section('build', readme(table))}", file=sys.stderr)
     warm, plain = rows["warm"], rows["plain"]
     ratio = statistics.median(warm) / statistics.median(plain)
     verdict = "met" if ratio <= TARGET else "MISSED"
@@ -171,7 +172,7 @@ def render_table(rows: dict[str, list[float]], bench: Bench) -> str:
 
 
 def readme(table: str) -> str:
-    return f"""# Benchmarks
+    return f"""## Site build
 
 `make bench` (`python benchmarks/build.py`) times the full site build with its
 figure build, each scenario the median of three runs, on a frozen copy of the

@@ -40,6 +40,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from readme_section import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE_VERSION = "13.5.0"
 CHROME_PATH = "/usr/bin/chromium"
@@ -210,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=1, help="runs per page; the median score is reported")
     ap.add_argument("--lighthouse", default=LIGHTHOUSE_VERSION, help="the Lighthouse version for npx")
     ap.add_argument("--json-dir", type=Path, help="keep Lighthouse's JSON reports here")
+    ap.add_argument("--no-write", action="store_true", help="do not rewrite the section of benchmarks/README.md")
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
@@ -235,20 +238,31 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.shutdown()
 
-    print()
-    print(f"| page | {' | '.join(CATEGORIES)} |")
-    print(f"|---|{'---|' * len(CATEGORIES)}")
+    lines = [
+        "## Lighthouse",
+        "",
+        f"`python benchmarks/lighthouse.py` (Lighthouse {args.lighthouse}, Debian's Chromium, mobile with simulated "
+        f"throttling, median of {args.runs} run(s) per page). Targets: performance ≥ {TARGETS['performance']}, "
+        f"accessibility {TARGETS['accessibility']}, on the home page and the heaviest page.",
+        "",
+        f"| page | {' | '.join(CATEGORIES)} |",
+        f"|---|{'---:|' * len(CATEGORIES)}",
+    ]
     for label, (page, scores, _) in results.items():
-        print(f"| {label} (`/{page}`) | {' | '.join(str(scores[c]) for c in CATEGORIES)} |")
+        kib = weights.get(page, (0, 0))[0] / 1024
+        lines.append(f"| {label} (`/{page}`, {kib:.0f} KiB) | {' | '.join(str(scores[c]) for c in CATEGORIES)} |")
     missed = False
     for label, (page, scores, notes) in results.items():
-        print(f"\n{label} (/{page}):")
-        for n in notes:
-            print(f"  {n}")
-        for c, target in TARGETS.items():
-            if scores[c] < target:
-                missed = True
-                print(f"  below target: {c} {scores[c]} < {target}")
+        below = [f"{c} {scores[c]} < {t}" for c, t in TARGETS.items() if scores[c] < t]
+        missed |= bool(below)
+        if notes or below:
+            lines += ["", f"{label} (`/{page}`): " + "; ".join(below + list(notes))]
+    load = os.getloadavg()
+    lines += ["", f"Load average at the end: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min)."]
+    text = "\n".join(lines)
+    print("\n" + text)
+    if not args.no_write:
+        print(f"\nwritten to {write_section('lighthouse', text)}", file=sys.stderr)
     return 1 if missed else 0
 
 
