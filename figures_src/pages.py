@@ -12,6 +12,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import thumbs
 from .embed import SiteFigure
 from .formats import fmt
 
@@ -106,18 +107,28 @@ def gallery_page(figures: dict[str, SiteFigure]) -> str:
     lines = ["---", "title: Gallery of figures", "---", "", "# Gallery of figures", "",
              "Every figure and animation of the site, each with its own page: the numbers it shows, "
              "downloads, and how to cite it.", "", '<div class="sav-gallery">']
-    for fig in figures.values():
-        thumb = fig.file(".light.png") or fig.file(".poster.png")
-        dark = fig.file(".dark.png")
-        alt = html.escape(fig.alt, quote=True)
-        imgs = f'<img src="{fig.id}/{thumb}#only-light" alt="{alt}" loading="lazy">' if thumb else ""
-        if dark:
-            imgs += f'<img src="{fig.id}/{dark}#only-dark" alt="{alt}" loading="lazy">'
-        elif thumb:
-            imgs = imgs.replace("#only-light", "")
+    for k, fig in enumerate(figures.values()):
+        first = k < 3
+        if fig.file(".light.png") and fig.file(".dark.png"):
+            imgs = _thumb(fig, ".light.png", "#only-light", first) + _thumb(fig, ".dark.png", "#only-dark", first)
+        else:
+            imgs = _thumb(fig, ".light.png", "", first) or _thumb(fig, ".poster.png", "", first)
         lines.append(f'<a class="sav-gallery__item" href="{fig.id}/">{imgs}<span>{html.escape(fig.caption)}</span></a>')
     lines += ["</div>", ""]
     return "\n".join(lines)
+
+
+def _thumb(fig: SiteFigure, suffix: str, palette: str, first_row: bool) -> str:
+    """The gallery's <img> of one variant: its thumbnail when there is one (see thumbs.py)."""
+    name = fig.file(suffix.replace(".png", ".thumb.png")) or fig.file(suffix)
+    if not name:
+        return ""
+    w, h = thumbs.size(fig.files[name])
+    # The first row is in view at once: fetched first; the rest when scrolled near. A lazy image that
+    # the palette hides is never fetched, so the dark variants are always lazy.
+    loading = 'fetchpriority="high"' if first_row and palette != "#only-dark" else 'loading="lazy"'
+    alt = html.escape(fig.alt, quote=True)
+    return f'<img src="{fig.id}/{name}{palette}" alt="{alt}" width="{w}" height="{h}" {loading}>'
 
 
 def data_tables(data: dict) -> str:

@@ -1,0 +1,58 @@
+"""Small PNG thumbnails for the gallery, made from each figure's PNGs (or a scene's poster).
+
+The gallery shows every figure at once: with the full 2x PNGs (about 100 KB
+each) a phone on a slow network waited seconds for the first row. A thumbnail
+is 480 px wide (sharp in a 240 px gallery cell on a 2x screen) in at most 128
+colours: figures are flat colours and text, so it stays crisp at a fraction of
+the bytes. Thumbnails are a matter of the site, not of the figure: they are
+made when the site is built, cached by the bytes of their source under
+`.cache/thumbs/`, and never land in the figure cache or the teacher pack.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from PIL import Image
+
+WIDTH = 480
+COLOURS = 128
+# source suffix -> thumbnail suffix; the thumbnail names never end like a download (".light.png", ".poster.png")
+SOURCES = {".light.png": ".light.thumb.png", ".dark.png": ".dark.thumb.png", ".poster.png": ".poster.thumb.png"}
+
+
+def thumbnail(src: Path, cache: Path) -> Path:
+    """The thumbnail of `src`, made once per distinct content (atomic write; safe for concurrent builds)."""
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()[:24]
+    out = cache / f"{digest}-{WIDTH}-{COLOURS}.png"
+    if out.is_file():
+        return out
+    cache.mkdir(parents=True, exist_ok=True)
+    with Image.open(src) as im:
+        im = im.convert("RGB")
+        if im.width > WIDTH:
+            im = im.resize((WIDTH, round(im.height * WIDTH / im.width)), Image.Resampling.LANCZOS)
+        small = im.quantize(colors=COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        small.save(tmp, format="PNG", optimize=True)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+def add_thumbnails(figures, cache: Path) -> None:
+    """Add a thumbnail beside each PNG source of every figure (`fig.files`: name -> absolute path)."""
+    for fig in figures.values():
+        for name, path in list(fig.files.items()):
+            for suffix, thumb_suffix in SOURCES.items():
+                if name.endswith(suffix):
+                    fig.files[name.removesuffix(suffix) + thumb_suffix] = str(thumbnail(Path(path), cache))
+
+
+def size(path: str | Path) -> tuple[int, int]:
+    with Image.open(path) as im:
+        return im.size

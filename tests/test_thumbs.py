@@ -1,0 +1,53 @@
+"""Gallery thumbnails: small, cached by content, and what the gallery shows."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from PIL import Image
+
+from figures_src import pages, thumbs
+from figures_src.embed import SiteFigure
+
+
+def png(path, width=1600, height=1200, seed=0):
+    rng = np.random.default_rng(seed)
+    pixels = np.repeat(rng.integers(0, 255, (height // 100, width // 100, 3), dtype=np.uint8), 100, axis=0)
+    Image.fromarray(np.repeat(pixels, 100, axis=1)).save(path)
+    return path
+
+
+def test_a_thumbnail_is_small_and_made_once_per_content(tmp_path):
+    src = png(tmp_path / "fig.light.png")
+    first = thumbs.thumbnail(src, tmp_path / "cache")
+    with Image.open(first) as im:
+        assert im.size == (thumbs.WIDTH, 360)
+        assert len(im.getcolors(maxcolors=1 << 16)) <= thumbs.COLOURS
+    assert first.stat().st_size < src.stat().st_size / 3
+    mtime = first.stat().st_mtime_ns
+    assert thumbs.thumbnail(src, tmp_path / "cache") == first and first.stat().st_mtime_ns == mtime
+    other = thumbs.thumbnail(png(tmp_path / "other.png", seed=1), tmp_path / "cache")
+    assert other != first
+    assert not list((tmp_path / "cache").glob(".*"))  # no temp file left
+
+
+def test_the_gallery_shows_thumbnails_with_their_size_first_row_eager(tmp_path):
+    figs = {}
+    for k in range(5):
+        fid = f"fig-{k}"
+        files = {f"{fid}.light.png": str(png(tmp_path / f"{fid}.light.png", seed=k)),
+                 f"{fid}.dark.png": str(png(tmp_path / f"{fid}.dark.png", seed=k + 10))}
+        figs[fid] = SiteFigure(fid, "matplotlib", f"Caption {k}.", "", f"Alt {k}.", {}, files)
+    thumbs.add_thumbnails(figs, tmp_path / "cache")
+
+    page = pages.gallery_page(figs)
+
+    imgs = re.findall(r"<img [^>]*>", page)
+    assert len(imgs) == 10
+    for tag in imgs:
+        assert ".thumb.png#only-" in tag and f'width="{thumbs.WIDTH}" height="360"' in tag, tag
+    eager = [t for t in imgs if 'fetchpriority="high"' in t]
+    assert [re.search(r'src="([^"]+)"', t).group(1) for t in eager] == [
+        f"fig-{k}/fig-{k}.light.thumb.png#only-light" for k in range(3)]
+    assert all('loading="lazy"' in t for t in imgs if t not in eager)
