@@ -38,6 +38,12 @@ deploy: setup
 serve-versions: setup
 	$(VENV)/bin/mike serve --dev-addr 127.0.0.1:8000
 
+# The teacher pack: every figure (SVG, PDF, PNG), video (with captions) and data table (CSV) of
+# this version, with the licence and how to cite, as dist/self-attention-visually-<version>-teacher-pack.zip.
+# FIGURES_QUALITY=publish make pack for the release quality.
+pack: setup
+	$(PY) -m figures_src pack --quality $${FIGURES_QUALITY:-draft}
+
 bench: setup
 	$(PY) benchmarks/build.py
 

@@ -24,6 +24,16 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--quiet", "-q", action="store_true", help="no progress display")
     b.add_argument("--report", metavar="FILE", help="write the build report (JSON) here")
 
+    k = sub.add_parser("pack", help="build the figures, then write the teacher pack (a zip of every figure, "
+                                    "video and data table, with the licence and how to cite)")
+    k.add_argument("--out", metavar="FILE",
+                   help="the zip to write (default: dist/self-attention-visually-<version>-teacher-pack.zip)")
+    k.add_argument("--quality", choices=("draft", "publish"), default="draft")
+    k.add_argument("--examples", metavar="FILE",
+                   help="examples file (default: $ATTENTION_EXAMPLES or the packaged one)")
+    k.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: number of cores)")
+    k.add_argument("--quiet", "-q", action="store_true", help="no progress display")
+
     sub.add_parser("list", help="list the figures: id, kind and caption")
     sub.add_parser("clean", help="delete the figure cache")
     s = sub.add_parser("snapshots", help="compare (or with --write, rewrite) tests/snapshots/")
@@ -69,6 +79,34 @@ def cmd_build(args) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_pack(args) -> int:
+    import os
+    import re
+
+    from . import pack, pages
+    from .build import ROOT, build
+
+    print(f"teacher pack: building the figures ({args.quality}) ...", file=sys.stderr)
+    report = build(None, quality=args.quality, jobs=args.jobs, examples=args.examples, progress=not args.quiet)
+    print(report.summary(), file=sys.stderr)
+    try:
+        pack.check_report(report)
+    except pack.PackError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        site_url = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)[1]
+    except (OSError, TypeError):
+        site_url = None
+    info = pages.build_info(site_url, os.environ.get("SITE_VERSION"))
+    out = Path(args.out) if args.out else ROOT / "dist" / pack.pack_name(info)
+    print(f"teacher pack: writing {out} ...", file=sys.stderr)
+    pack.write_pack(report, info, out)
+    count, size = pack.summary(out)
+    print(f"teacher pack: wrote {out} ({count} files, {pack.megabytes(size)})", file=sys.stderr)
+    return 0
+
+
 def cmd_list(args) -> int:
     from . import registry
 
@@ -104,7 +142,7 @@ def cmd_snapshots(args) -> int:
     return 1 if stale else 0
 
 
-COMMANDS = {"build": cmd_build, "list": cmd_list, "clean": cmd_clean, "snapshots": cmd_snapshots}
+COMMANDS = {"build": cmd_build, "pack": cmd_pack, "list": cmd_list, "clean": cmd_clean, "snapshots": cmd_snapshots}
 
 if __name__ == "__main__":
     sys.exit(main())

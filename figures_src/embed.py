@@ -7,6 +7,11 @@
 raises `EmbedError` naming the page and what was wrong. Fenced and inline code
 is left alone, so a page can show the macros themselves.
 
+A few page macros take no figure id: their text comes from the whole site
+(the "For teachers" page lists every figure and exercise), so the site
+generator supplies them to `expand(..., page_macros={name: function})`;
+PAGE_MACROS names them, so that `check` accepts them without the site.
+
 This module knows nothing about MkDocs: it needs only the figures' records
 (`SiteFigure`) and a function that turns a site path into a URL relative to
 the page, so another site generator can call it the same way.
@@ -78,15 +83,47 @@ def references(markdown: str, page: str = "<page>") -> list[tuple[str, tuple]]:
 def check(markdown: str, page: str, figures: dict[str, SiteFigure]) -> None:
     """Raise EmbedError for the first bad macro in `markdown` (used before a build starts)."""
     for name, args in references(markdown, page):
-        _call(name, args, page, figures, relative=lambda p: p)
+        if name in PAGE_MACROS:
+            _page_macro(name, args, page, None, relative=lambda p: p)
+        else:
+            _call(name, args, page, figures, relative=lambda p: p)
 
 
-def expand(markdown: str, page: str, figures: dict[str, SiteFigure], relative) -> str:
-    """Replace the macros in `markdown`; `relative(site_path)` gives a URL relative to the page."""
+def expand(markdown: str, page: str, figures: dict[str, SiteFigure], relative, page_macros=None) -> str:
+    """Replace the macros in `markdown`; `relative(site_path)` gives a URL relative to the page.
+
+    `page_macros` maps the names in PAGE_MACROS to functions `f(relative=...) -> str` (Markdown).
+    """
+
+    def call(m: re.Match) -> str:
+        name, args = m.group("name"), _args(m, page)
+        if name in PAGE_MACROS:
+            return _page_macro(name, args, page, page_macros or {}, relative)
+        return _call(name, args, page, figures, relative)
+
     pieces = _split(markdown)
     for i in range(0, len(pieces), 2):  # even pieces are outside code
-        pieces[i] = MACRO.sub(lambda m: _call(m.group("name"), _args(m, page), page, figures, relative), pieces[i])
+        pieces[i] = MACRO.sub(call, pieces[i])
     return "".join(pieces)
+
+
+# Macros without a figure id, whose text the site generator makes from the whole site (see the module docstring).
+PAGE_MACROS = {
+    "teacher_pack": "the link to the teacher pack of this version (its size and what it holds)",
+    "teacher_figures": "the table of every figure: caption, page, what it is good for in a lecture",
+    "teacher_exercises": "every \"Try it\" section of every page, with its questions",
+}
+
+
+def _page_macro(name: str, args: tuple, page: str, implementations, relative) -> str:
+    if args:
+        raise EmbedError(f"{page}: {name}() takes no arguments; got {args!r}")
+    if implementations is None:  # check(): the name is enough
+        return ""
+    fn = implementations.get(name)
+    if fn is None:
+        raise EmbedError(f"{page}: {name}() is made by the site generator, which did not supply it here")
+    return fn(relative=relative)
 
 
 def _split(markdown: str) -> list[str]:

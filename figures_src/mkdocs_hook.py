@@ -7,7 +7,12 @@
   the message, before MkDocs touches site/.
 - on_files: add the rendered files and the generated figure pages with
   File.generated (nothing is ever written into docs/).
-- on_page_markdown: expand {{ figure(...) }} and {{ value(...) }}.
+- on_page_markdown: expand {{ figure(...) }} and {{ value(...) }}, and the
+  page macros of the "For teachers" page (teacher_pack, teacher_figures,
+  teacher_exercises: see figures_src/pack.py).
+- The teacher pack of the build (figures_src/pack.py) is served at
+  downloads/<name>.zip; it is written into <figure cache>/pack/ only when its
+  content changed, so a warm rebuild zips nothing.
 
 Fast path: the last full build records a fingerprint of all its inputs
 (figures_src/, attention_ref/, the figure packages, the examples file, the
@@ -30,6 +35,7 @@ Settings (environment variables):
 from __future__ import annotations
 
 import os
+import posixpath
 import subprocess
 import sys
 import tempfile
@@ -40,7 +46,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from figures_src import build as figure_build
-from figures_src import embed, pages
+from figures_src import embed, pack, pages
 
 _state: dict = {}
 
@@ -105,7 +111,41 @@ def on_files(files, config):
         source = _state["report"].figures[fig.id]["source"]
         files.append(File.generated(config, f"figures/{fig.id}/index.md", content=pages.figure_page(fig, info, source)))
     files.append(File.generated(config, "figures/index.md", content=pages.gallery_page(site)))
+    _add_pack(files, config)
     return files
+
+
+def _add_pack(files, config) -> None:
+    """The teacher pack of this build, at downloads/<name>.zip (zipped only when its content is new)."""
+    report, info = _state["report"], _state["info"]
+    lecture = pack.lectures(report)
+    try:
+        path = pack.cached_pack(report, info, figure_build.DEFAULT_CACHE / "pack", lecture)
+    except (OSError, pack.PackError) as exc:
+        raise PluginError(f"teacher pack: {exc}") from None
+    count, size = pack.summary(path)
+    uri = f"downloads/{pack.pack_name(info)}"
+    files.append(File.generated(config, uri, abs_src_path=str(path)))
+    _state.update(pack={"uri": uri, "count": count, "size": size}, lecture=lecture)
+
+
+def on_nav(nav, config, files):
+    _state["nav"] = [(p.file.src_uri, p.title) for p in nav.pages]
+    return nav
+
+
+def _doc_pages(files, current: str) -> list[pack.DocPage]:
+    """The site's own Markdown pages (not generated ones), in reading order, for the teachers page."""
+    order = [src for src, _ in _state.get("nav", [])]
+    titles = dict(_state.get("nav", []))
+    own = [f for f in files.documentation_pages()
+           if f.src_uri.endswith(".md") and f.generated_by is None and f.src_uri != current]
+    own.sort(key=lambda f: (order.index(f.src_uri) if f.src_uri in order else len(order), f.src_uri))
+    out = []
+    for f in own:
+        text = f.content_string
+        out.append(pack.DocPage(f.src_uri, titles.get(f.src_uri) or pack.page_title(text, f.src_uri), text))
+    return out
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -114,7 +154,27 @@ def on_page_markdown(markdown, page, config, files):
     def relative(site_path: str) -> str:
         return get_relative_url(site_path, page.url)
 
+    here = page.file.src_uri
+
+    def teacher_pack(relative) -> str:
+        p = _state["pack"]
+        link = pack._link(p["uri"], here)
+        return (f"**[Download the teacher pack]({link}){{ download }}** (ZIP, {pack.megabytes(p['size'])}, "
+                f"{p['count']} files): `{posixpath.basename(p['uri'])}`")
+
+    def teacher_figures(relative) -> str:
+        figures = _state["report"].figures
+        return pack.figure_table(figures, _state["lecture"], _doc_pages(files, here), here)
+
+    def teacher_exercises(relative) -> str:
+        def expand(text: str, src: str) -> str:
+            return embed.expand(text, src, site, relative)
+
+        return pack.exercise_list(_doc_pages(files, here), here, expand)
+
+    macros = {"teacher_pack": teacher_pack, "teacher_figures": teacher_figures,
+              "teacher_exercises": teacher_exercises}
     try:
-        return embed.expand(markdown, page.file.src_uri, site, relative)
+        return embed.expand(markdown, here, site, relative, page_macros=macros)
     except embed.EmbedError as exc:
         raise PluginError(str(exc)) from None

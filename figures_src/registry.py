@@ -13,6 +13,8 @@ A figure module in `figures_src/figures/` (matplotlib) or `figures_src/scenes/`
     def render(data, out_dir, theme, quality) -> None   # expensive: writes the files
     def alt(data) -> str           # the alt text, numbers included
     def labels(data) -> list[str]  # optional: the number labels it draws, as on screen
+    LECTURE = "..."                # optional: what it is good for in a lecture (one or two sentences);
+                                   # the "For teachers" page and the teacher pack show it
 
 Modules import matplotlib and manim inside `render` only, so listing figures
 and computing their data stays fast. Modules named `_*.py` in a figure package
@@ -79,6 +81,12 @@ class Figure:
     def labels(self, data: dict) -> list[str]:
         fn = getattr(self.module, "labels", None)
         return list(fn(data)) if fn else []
+
+    @property
+    def lecture(self) -> str:
+        """What the figure is good for in a lecture (the module's optional LECTURE); empty if it has none."""
+        text = getattr(self.module, "LECTURE", "")
+        return " ".join(text.split()) if isinstance(text, str) else ""
 
 
 def _describe(module: ModuleType) -> tuple[str, str]:

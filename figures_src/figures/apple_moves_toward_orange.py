@@ -17,6 +17,12 @@ from figures_src.formats import fmt
 
 ID = "apple-moves-toward-orange"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it right after step 5 to give the weighted sum a geometric meaning: before showing it, ask students "
+    "where Apple will land in each sentence. It answers the belief that a word has one fixed vector: after "
+    "attention the same word sits in two different places."
+)
 SENTENCES = ("apple_orange", "apple_phone")
 
 

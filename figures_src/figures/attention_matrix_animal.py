@@ -15,6 +15,12 @@ from figures_src.formats import fmt
 
 ID = "attention-matrix-animal"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Show it after the one-word walk-through, to go from one query to all of them: ask which row belongs to "
+    '"it" and why the "animal" column is dark. Then compare a cell with its mirror image to correct the '
+    "common belief that attention is symmetric (i looking at j does not mean j looks at i)."
+)
 SENTENCE = "animal"
 
 

@@ -20,6 +20,12 @@ from figures_src.formats import fmt
 
 ID = "candidate-spaces"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it at step 1 when students ask why W_Q, W_K and W_V have to be learned: the same attention in three "
+    "different spaces tells the two Apples apart clearly, barely or not at all. Ask which space training "
+    "should end up in, and why the squashed one fails."
+)
 LANGUAGE = "fruit_tech_2d"
 SENTENCES = ("apple_orange", "apple_phone")  # Apple with its context word, the fruit and the company
 

@@ -20,6 +20,13 @@ from figures_src.formats import fmt
 
 ID = "causal-mask"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it when moving from the encoder to GPT-style decoders: ask why the first word can only attend to "
+    "itself, and what would go wrong in training if a word could see the future. It corrects the idea that "
+    "masking deletes words: blocked weights are exactly zero and each row's weight is shared among the "
+    "visible words."
+)
 SENTENCE = "cat"
 
 

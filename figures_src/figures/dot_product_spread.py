@@ -15,6 +15,12 @@ from figures_src.formats import fmt
 
 ID = "dot-product-spread"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it to motivate step 3 before giving the formula: ask students to guess how the spread of q · k "
+    'changes as the vectors get longer, then reveal the square-root law. It answers the usual question "why '
+    'divide by √d_k and not by d_k?"'
+)
 N_BINS = 61
 
 

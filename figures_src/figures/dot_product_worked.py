@@ -15,6 +15,12 @@ from figures_src.formats import fmt
 
 ID = "dot-product-worked"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it at the first contact with similarity, before any matrix: let students multiply axis by axis "
+    'themselves and check their sums against the figure. It shows that a dot product of zero means "nothing '
+    'in common" (orthogonal), not "opposite".'
+)
 LANGUAGE = "fruit_tech_3d"
 PAIRS = (("apple", "orange"), ("orange", "phone"))
 

@@ -13,6 +13,11 @@ from figures_src.formats import fmt
 
 ID = "embedding-space-2d"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "A good opening slide: words as arrows, with the ambiguous Apple in between. Ask where Apple should point "
+    "and whether one fixed vector can say which Apple is meant; that question is what attention answers."
+)
 LANGUAGE = "fruit_tech_2d"
 AMBIGUOUS = "apple"  # the word the page is about
 

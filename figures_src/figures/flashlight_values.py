@@ -15,6 +15,12 @@ from figures_src.formats import fmt
 
 ID = "flashlight-values"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    'Use it for step 5: before looking, ask which axes of the context vector of "it" will grow and which will '
+    'shrink compared with "it" alone. It dispels the idea that attention picks one word: the output is a '
+    "blend of every value, each weighted."
+)
 SENTENCE = "animal"
 
 

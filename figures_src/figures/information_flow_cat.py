@@ -18,6 +18,12 @@ from figures_src.formats import fmt
 
 ID = "information-flow-cat"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it after the attention matrix to read the same weights as information moving between positions: ask "
+    'which arrows into "sat" are thickest and whether information only flows forward. Without a mask it flows '
+    "backward too, which surprises students who know RNNs."
+)
 SENTENCE = "cat"
 
 

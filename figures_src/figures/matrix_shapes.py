@@ -18,6 +18,12 @@ from figures_src.formats import fmt
 
 ID = "matrix-shapes"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it when students move from one word to code: have them write down the shape of every block (T, "
+    "d_model, d_k, d_v) before you reveal it. It clears up over which axis softmax runs (each row) and why "
+    "the output has one row per word again."
+)
 SENTENCE = "animal"
 
 

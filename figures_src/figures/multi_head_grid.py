@@ -22,6 +22,12 @@ from figures_src.formats import fmt
 
 ID = "multi-head-grid"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it to show what several heads buy: ask students to name the relation each panel catches before they "
+    "read its title. Stress that these heads were built by hand to be readable; heads learned from data are "
+    "rarely this clean."
+)
 SHOW_MIN = 0.3  # weights at least this large are written in their cells
 
 

@@ -23,6 +23,12 @@ from figures_src.formats import fmt
 
 ID = "multi-head-shapes"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it when students implement multi-head attention: a common mistake is to think each head sees a slice "
+    "of the words, when each head sees every word but only its own columns. Ask for the shape after "
+    "concatenation and what W_O is there for."
+)
 
 
 def data(examples) -> dict:

@@ -17,6 +17,12 @@ from figures_src.formats import fmt
 
 ID = "operations-diagram"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "A summary slide that links the lecture to the diagram of the original paper and to code: ask students to "
+    "point to the box where each of the five steps happens. The field names beside the boxes let them find "
+    "each one in attention_ref."
+)
 SENTENCE = "animal"
 
 

@@ -15,6 +15,12 @@ from figures_src.formats import fmt
 
 ID = "overview-it-arcs"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    'An opening slide, before any math: ask which word "it" should attend to and let students check their '
+    'guess against the thickest arc. Point out that every word, "it" itself included, gets some weight and '
+    "that the weights add up to one."
+)
 SENTENCE = "animal"
 
 

@@ -22,6 +22,12 @@ from figures_src.formats import fmt
 
 ID = "padding-mask"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it when students first batch sentences of different lengths: ask what the pads would do without a "
+    "mask. The figure shows that with the mask the short sentence's weights are exactly those it gets when "
+    "run alone, which is the whole point of the padding mask."
+)
 BATCH = ("cat", "cat_tired")  # a short and a long sentence of the same language
 PAD = "<pad>"
 

@@ -18,6 +18,12 @@ from figures_src.formats import fmt
 
 ID = "permutation-dog-man"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    'The hook for positional encoding: ask whether self-attention can tell "dog bites man" from "man bites '
+    'dog", let students vote, then show the identical outputs. It corrects the widespread assumption that '
+    "attention knows word order."
+)
 SENTENCES = ("dog_bites_man", "man_bites_dog")
 
 

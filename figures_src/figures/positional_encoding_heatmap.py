@@ -18,6 +18,12 @@ from figures_src.formats import fmt
 
 ID = "positional-encoding-heatmap"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it after the dog-bites-man figure to show what is added to each word: ask why the slow dimensions "
+    "barely change and what would break if every pair turned at the same speed. It answers the misconception "
+    "that the encoding is just the position number."
+)
 
 
 def _traced(d_model: int) -> list[int]:

@@ -20,6 +20,11 @@ from figures_src.formats import fmt
 
 ID = "positions-change-weights"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it to close the positional-encoding argument: the same two sentences, now with positions added, give "
+    '"dog" different weights. Ask students what changed in the computation (only X) and why that is enough.'
+)
 SENTENCES = ("dog_bites_man", "man_bites_dog")
 WORD = "dog"
 

@@ -12,6 +12,12 @@ from __future__ import annotations
 
 ID = "rnn-vs-attention"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    'Use it early, to motivate attention: ask how many steps the information about "animal" needs to reach '
+    '"it" in each model. It makes the path-length argument concrete and shows why attention can run in '
+    "parallel."
+)
 SENTENCE = "animal"
 REFERENT = "animal"  # the word "it" refers to
 

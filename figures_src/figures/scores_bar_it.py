@@ -14,6 +14,12 @@ from figures_src.formats import fmt
 
 ID = "scores-bar-it"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it for step 2: ask students why so many words score exactly zero, and what a score of zero means for "
+    "the query and the key. It corrects the idea that scores are already probabilities: they have no fixed "
+    "range and do not add up to one."
+)
 SENTENCE = "animal"
 
 

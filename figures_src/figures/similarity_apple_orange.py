@@ -15,6 +15,12 @@ from figures_src.formats import fmt
 
 ID = "similarity-apple-orange"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    'Use it in the embeddings part, next to the "An Apple Phone" table: ask which word Apple is most like in '
+    "each sentence. It shows that the context, not the word itself, tells which meaning is meant, the idea "
+    "attention builds on."
+)
 SENTENCE = "apple_orange"
 
 

@@ -15,6 +15,11 @@ from figures_src.formats import fmt
 
 ID = "similarity-apple-phone"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    'Pair it with the "An Apple And An Orange" table: the same Apple row, another sentence, another most '
+    "similar word. Ask students what attention should do with that row next (softmax turns it into weights)."
+)
 SENTENCE = "apple_phone"
 
 

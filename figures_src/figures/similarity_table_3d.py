@@ -14,6 +14,12 @@ from figures_src.formats import fmt
 
 ID = "similarity-table-3d"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it to introduce cosine similarity: let students compute one cell by hand from the vectors and check "
+    "it. It shows that every word is most like itself and that Apple alone is as close to Orange as to Phone, "
+    "the ambiguity the rest of the lecture resolves."
+)
 LANGUAGE = "fruit_tech_3d"
 
 

@@ -19,6 +19,12 @@ from figures_src.formats import fmt
 
 ID = "softmax-entropy-dk"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it after the spread histograms to show the consequence: without scaling, attention collapses onto "
+    "one key as d_k grows. Ask why a saturated softmax is bad for training (it passes back almost no "
+    "gradient); it answers the view that the scaling is cosmetic."
+)
 
 
 def data(examples) -> dict:

@@ -15,6 +15,11 @@ from figures_src.formats import fmt
 
 ID = "softmax-pie-it"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it for step 4: ask students to predict the largest slice, and whether any word can get no attention "
+    "at all. It corrects the idea that a score of zero means a weight of zero: every word keeps a slice."
+)
 SENTENCE = "animal"
 LABEL_MIN = 0.06  # slices at least this large carry their percentage on the pie
 

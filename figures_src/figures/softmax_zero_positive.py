@@ -16,6 +16,12 @@ from figures_src.formats import fmt
 
 ID = "softmax-zero-positive"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it when students claim that softmax can ignore a word: a similarity of exactly zero still becomes a "
+    "positive weight, and only minus infinity (a mask) gives zero. A good quiz question: what score would a "
+    "word need to get no attention?"
+)
 SENTENCE = "apple_orange"
 ROW_WORD = "orange"  # the word whose row of similarities is shown
 

@@ -16,6 +16,12 @@ from figures_src.formats import fmt
 
 ID = "three-spotlights"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it for step 1 and have students compute one entry of Q by hand from a row of X and a column of W_Q. "
+    'It answers "why three matrices?": the same word looks for (query), offers (key) and hands over (value) '
+    "different things."
+)
 SENTENCE = "animal"
 ROLES = ("q", "k", "v")
 

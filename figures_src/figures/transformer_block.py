@@ -17,6 +17,12 @@ from __future__ import annotations
 
 ID = "transformer-block"
 KIND = "matplotlib"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Use it at the end to place attention in the whole model: ask which box is the one they just learned and "
+    "what the other boxes add. Mention that many newer models normalise before each sublayer, so diagrams in "
+    "papers differ."
+)
 SENTENCE = "cat"
 
 

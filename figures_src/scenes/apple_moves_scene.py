@@ -18,6 +18,12 @@ from figures_src.formats import fmt
 
 ID = "apple-moves-scene"
 KIND = "manim"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Play it after step 5 and pause before Apple moves: ask students to predict where it lands in each "
+    'sentence. It shows the weighted sum as motion along a straight line, so "attention mixes vectors" '
+    "becomes something they can see."
+)
 SENTENCES = ("apple_orange", "apple_phone")
 
 

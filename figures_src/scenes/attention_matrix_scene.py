@@ -18,6 +18,12 @@ from figures_src.formats import fmt
 
 ID = "attention-matrix-scene"
 KIND = "manim"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Play it when moving from one word to the whole sentence; pause after the first rows and ask whether the "
+    "next row has to wait for the previous one. It dispels the picture of attention working word by word like "
+    "an RNN: all the other rows appear at once because the matrix is one product."
+)
 SENTENCE = "animal"
 SLOW_ROWS = 3  # rows filled one at a time before the rest arrive together
 

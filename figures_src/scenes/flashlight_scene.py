@@ -18,6 +18,11 @@ from figures_src.formats import fmt
 
 ID = "flashlight-scene"
 KIND = "manim"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    'Play it for step 5 and pause before the sum: ask which value will dominate the new vector of "it". It '
+    "shows that the output is a weighted blend of every value, not a copy of the value of the top word."
+)
 SENTENCE = "animal"
 
 

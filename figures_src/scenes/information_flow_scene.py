@@ -19,6 +19,12 @@ from figures_src.formats import fmt
 
 ID = "information-flow-scene"
 KIND = "manim"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Play it after the attention matrix to show the weights as flow between positions: ask students to guess, "
+    'before the end, which word "it" draws the most from. Use the arcs below the sentence to discuss that, '
+    "without a mask, information also flows from later words to earlier ones."
+)
 SENTENCE = "cat_tired"
 
 

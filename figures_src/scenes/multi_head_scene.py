@@ -21,6 +21,12 @@ from figures_src.formats import fmt
 
 ID = "multi-head-scene"
 KIND = "manim"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Play it to introduce multi-head attention; pause after the heads and ask why several small heads might "
+    "be better than one big one. It shows the concatenation and W_O, the two steps students most often leave "
+    "out when they implement it."
+)
 
 
 def data(examples) -> dict:

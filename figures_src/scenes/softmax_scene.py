@@ -14,6 +14,12 @@ from figures_src.formats import fmt
 
 ID = "softmax-scene"
 KIND = "manim"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Play it for step 4 and pause after the exponentiation: ask why the tall bars grew so much more than the "
+    "short ones. It makes clear that softmax exaggerates differences, and that a score of zero still keeps a "
+    "slice."
+)
 SENTENCE = "animal"
 
 

@@ -16,6 +16,12 @@ from figures_src.formats import fmt
 
 ID = "spotlights-scene"
 KIND = "manim"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Play it for step 1 to show the whole sentence projected at once: ask students to name the shape of each "
+    "of X, Q, K and V before it appears, and what one row of each stands for. It answers the question of "
+    "where queries, keys and values come from: one X, three learned matrices."
+)
 SENTENCE = "animal"
 
 

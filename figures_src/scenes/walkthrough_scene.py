@@ -26,6 +26,12 @@ from figures_src.formats import fmt
 
 ID = "walkthrough-scene"
 KIND = "manim"
+# What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
+LECTURE = (
+    "Play it at the start as a trailer of the lecture and again at the end as a recap, asking students to "
+    "name each chapter's step. Its chapters (and the still of each step in the teacher pack) let you jump to "
+    "one step."
+)
 SENTENCE = "animal"
 
 
