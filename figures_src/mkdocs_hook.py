@@ -46,7 +46,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from figures_src import build as figure_build
-from figures_src import embed, pack, pages
+from figures_src import embed, pack, pages, thumbs
 
 _state: dict = {}
 
@@ -105,6 +105,7 @@ def _run_build(quality: str) -> figure_build.Report:
 
 def on_files(files, config):
     site, info = _state["site"], _state["info"]
+    thumbs.add_thumbnails(site, figure_build.DEFAULT_CACHE / "thumbs")  # for the gallery
     for fig in site.values():
         for name, path in sorted(fig.files.items()):
             files.append(File.generated(config, fig.site_path(name), abs_src_path=path))

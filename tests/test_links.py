@@ -105,15 +105,21 @@ class _Collector(HTMLParser):
                 self.page.refs.append((tag, attr, url.strip(), loaded))
 
 
-@pytest.fixture(scope="module")
-def pages(built_site: Path) -> dict[str, Page]:
+def read_pages(site: Path) -> dict[str, Page]:
+    """Every HTML file under `site`, parsed: site-relative path -> Page."""
     out = {}
-    for f in sorted(built_site.rglob("*.html")):
-        page = Page(f.relative_to(built_site).as_posix())
+    for f in sorted(site.rglob("*.html")):
+        page = Page(f.relative_to(site).as_posix())
         collector = _Collector(page)
         collector.feed(f.read_text(encoding="utf-8"))
         collector.close()
         out[page.path] = page
+    return out
+
+
+@pytest.fixture(scope="module")
+def pages(built_site: Path) -> dict[str, Page]:
+    out = read_pages(built_site)
     assert "index.html" in out, f"no index.html in {built_site}"
     return out
 
@@ -140,33 +146,30 @@ def test_the_site_has_pages(pages):
     assert len([p for p in pages if p.endswith("index.html")]) > 1, "the built site has no pages besides the home page"
 
 
-def test_no_broken_internal_links(built_site, pages):
-    """Every internal href/src/poster/srcset names a file of the built site."""
-    prefix = _site_prefix()
+def broken_links(site: Path, pages: dict[str, Page], prefix: str) -> tuple[int, dict[str, list[str]]]:
+    """(internal URLs checked, page -> its URLs that name no file of the site)."""
     broken = defaultdict(list)
     checked = 0
     for page in pages.values():
         for tag, attr, url, _ in page.refs:
-            target = _target(built_site, page, url, prefix)
+            target = _target(site, page, url, prefix)
             if target is None:
                 continue
             checked += 1
             path, _frag = target
-            if path.startswith("../") or not (built_site / path).is_file():
+            if path.startswith("../") or not (site / path).is_file():
                 broken[page.path].append(f"<{tag} {attr}={url!r}> -> {path} (missing)")
-    assert checked, "no internal link found at all: is the parser reading the pages?"
-    assert not broken, "broken internal links:\n" + _listing(broken)
+    return checked, broken
 
 
-def test_no_broken_anchors(built_site, pages):
-    """A link's #fragment names an id (or <a name>) on the page it points to."""
-    prefix = _site_prefix()
+def broken_anchors(site: Path, pages: dict[str, Page], prefix: str) -> dict[str, list[str]]:
+    """page -> its links whose #fragment names no id (or <a name>) on the page they point to."""
     broken = defaultdict(list)
     for page in pages.values():
         for tag, attr, url, _ in page.refs:
             if (tag, attr) not in (("a", "href"), ("area", "href")):
                 continue
-            target = _target(built_site, page, url, prefix)
+            target = _target(site, page, url, prefix)
             if target is None or not target[1]:
                 continue
             path, frag = target
@@ -175,6 +178,19 @@ def test_no_broken_anchors(built_site, pages):
                 continue
             if frag not in dest.ids:
                 broken[page.path].append(f"<a href={url!r}>: no id {frag!r} on {path}")
+    return broken
+
+
+def test_no_broken_internal_links(built_site, pages):
+    """Every internal href/src/poster/srcset names a file of the built site."""
+    checked, broken = broken_links(built_site, pages, _site_prefix())
+    assert checked, "no internal link found at all: is the parser reading the pages?"
+    assert not broken, "broken internal links:\n" + _listing(broken)
+
+
+def test_no_broken_anchors(built_site, pages):
+    """A link's #fragment names an id (or <a name>) on the page it points to."""
+    broken = broken_anchors(built_site, pages, _site_prefix())
     assert not broken, "links to anchors that do not exist:\n" + _listing(broken)
 
 
@@ -205,3 +221,24 @@ def _listing(problems: dict[str, list[str]]) -> str:
         lines.append(f"  {page}:")
         lines += [f"    {item}" for item in items]
     return "\n".join(lines)
+
+
+# What issue 7 promises on every figure's page, by kind.
+PROMISED = {
+    "matplotlib": (".light.svg", ".dark.svg", ".light.png", ".dark.png", ".light.pdf", ".dark.pdf"),
+    "manim": (".mp4", ".gif", ".poster.png", ".captions.vtt"),
+}
+
+
+def test_every_figure_page_offers_every_download_of_its_kind(built_site, pages):
+    from figures_src import registry
+
+    missing = []
+    for fid, fig in registry.discover().items():
+        page = pages.get(f"figures/{fid}/index.html")
+        if page is None:
+            missing.append(f"{fid}: no page")
+            continue
+        linked = {posixpath.basename(unquote(urlsplit(url).path)) for tag, attr, url, _ in page.refs if tag == "a"}
+        missing += [f"{fid}: no link to {fid}{ext}" for ext in PROMISED[fig.kind] if f"{fid}{ext}" not in linked]
+    assert not missing, "\n".join(missing)

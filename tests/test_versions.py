@@ -94,6 +94,25 @@ def test_each_version_has_its_own_figures_and_citation(deployed):
     assert "version 2.0" in show(repo, "2.0/index.html")
 
 
+def test_no_broken_links_or_anchors_in_any_deployed_version(deployed, tmp_path):
+    from test_links import _listing, _site_prefix, broken_anchors, broken_links, read_pages
+
+    repo, _ = deployed
+    tree = tmp_path / "gh-pages"
+    tree.mkdir()
+    archive = subprocess.run(["git", "archive", "gh-pages"], cwd=repo, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    for version in ("1.0", "2.0"):
+        site = tree / version
+        pages = read_pages(site)
+        assert "index.html" in pages and len(pages) > 20, f"{version}: {len(pages)} pages"
+        checked, broken = broken_links(site, pages, _site_prefix() + version + "/")
+        assert checked > 100, f"{version}: only {checked} links checked"
+        assert not broken, f"{version}: broken internal links:\n" + _listing(broken)
+        anchors = broken_anchors(site, pages, _site_prefix() + version + "/")
+        assert not anchors, f"{version}: links to anchors that do not exist:\n" + _listing(anchors)
+
+
 def test_serve_versions_serves_every_version(deployed):
     repo, env = deployed
     with socket.socket() as s:
