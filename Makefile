@@ -48,7 +48,7 @@ bench: setup
 	$(PY) benchmarks/build.py
 
 lint: setup
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
 
 clean:
 	rm -rf site .cache

@@ -57,7 +57,9 @@ def as_mask(name: str, mask, target_shape: tuple[int, ...]) -> np.ndarray:
     try:
         return np.broadcast_to(arr, target_shape)
     except ValueError:
-        raise ValueError(f"{name} with shape {arr.shape} does not broadcast to the scores' shape {target_shape}") from None
+        raise ValueError(
+            f"{name} with shape {arr.shape} does not broadcast to the scores' shape {target_shape}"
+        ) from None
 
 
 def check_last_dims_match(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray, what: str) -> None:
@@ -73,7 +75,7 @@ def broadcast_batch(names: tuple[str, ...], arrays: tuple[np.ndarray, ...]) -> t
     try:
         return np.broadcast_shapes(*(a.shape[:-2] for a in arrays))
     except ValueError:
-        shapes = ", ".join(f"{n} {a.shape}" for n, a in zip(names, arrays))
+        shapes = ", ".join(f"{n} {a.shape}" for n, a in zip(names, arrays, strict=True))
         raise ValueError(f"the batch dimensions of {', '.join(names)} do not broadcast; got {shapes}") from None
 
 

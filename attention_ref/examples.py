@@ -94,7 +94,8 @@ class Examples:
         try:
             return self.sentences[name]
         except KeyError:
-            raise KeyError(f"no sentence {name!r} in {self.path} (known: {', '.join(sorted(self.sentences))})") from None
+            known = ", ".join(sorted(self.sentences))
+            raise KeyError(f"no sentence {name!r} in {self.path} (known: {known})") from None
 
 
 def examples_path(path: str | os.PathLike | None = None) -> Path:
@@ -143,7 +144,10 @@ class _Reader:
             arr = np.array(value, dtype=np.float64)
         except (TypeError, ValueError):
             self.fail(entry, f"{key} must be a list of rows of numbers; got {value!r}")
-        if arr.ndim != len(shape) or any(want is not None and got != want for got, want in zip(arr.shape, shape)):
+        mismatch = arr.ndim != len(shape) or any(
+            want is not None and got != want for got, want in zip(arr.shape, shape, strict=True)
+        )
+        if mismatch:
             want = tuple("n" if s is None else s for s in shape)
             self.fail(entry, f"{key} must have shape {want}; got {arr.shape}")
         if not np.all(np.isfinite(arr)):
@@ -202,7 +206,8 @@ class _Reader:
             if key in raw:
                 projections[key] = self.matrix(raw[key], entry, key, (d, None))
         if "w_q" in projections and "w_k" in projections and projections["w_q"].shape != projections["w_k"].shape:
-            self.fail(entry, f"w_q {projections['w_q'].shape} and w_k {projections['w_k'].shape} must have the same d_k")
+            q_shape, k_shape = projections["w_q"].shape, projections["w_k"].shape
+            self.fail(entry, f"w_q {q_shape} and w_k {k_shape} must have the same d_k")
         return Language(name=name, axes=tuple(axes), vocabulary=vocabulary, **projections)
 
     def sentence(self, name: str, raw: dict, languages: dict[str, Language]) -> Sentence:

@@ -375,7 +375,7 @@ def _prune(fig_dir: Path, keep: set[str], quality: str) -> None:
         else:
             try:
                 if now - d.stat().st_mtime < PRUNE_AFTER:
-                    continue  # used lately, perhaps by a concurrent build with other inputs (an edit, a teacher's example)
+                    continue  # used lately, maybe by a concurrent build with other inputs (a teacher's example)
             except FileNotFoundError:
                 continue
         shutil.rmtree(d, ignore_errors=True)

@@ -21,7 +21,7 @@ def word_keys(tokens) -> list[str]:
 
 def keyed(tokens, values) -> dict:
     """{word key: value} in sentence order (see `word_keys`)."""
-    return dict(zip(word_keys(tokens), (float(v) for v in values)))
+    return dict(zip(word_keys(tokens), (float(v) for v in values), strict=True))
 
 
 def attend(examples: Examples, sentence: str) -> tuple:

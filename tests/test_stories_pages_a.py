@@ -99,7 +99,9 @@ def test_similarity_table_is_the_cosine_of_every_pair(examples):
     assert d["cos"]["apple"]["orange"] == pytest.approx(d["cos"]["apple"]["phone"], abs=EXACT)  # Apple undecided
 
 
-@pytest.mark.parametrize("module, context", [("similarity_apple_orange", "Orange"), ("similarity_apple_phone", "Phone")])
+@pytest.mark.parametrize(
+    "module, context", [("similarity_apple_orange", "Orange"), ("similarity_apple_phone", "Phone")]
+)
 def test_in_each_sentence_apple_is_most_like_its_context_word(module, context, examples):
     d = figure_data(module, examples)
     assert d["most_like"] == context
@@ -124,7 +126,8 @@ def test_q_k_v_are_x_times_the_three_matrices(examples):
 def test_learned_space_separates_the_two_apples_more_than_the_original(examples):
     d = figure_data("candidate_spaces", examples)
     sp = d["space"]
-    assert sp["learned"]["separation_cosine"] < sp["original"]["separation_cosine"] < sp["squashed"]["separation_cosine"]
+    sep = {name: sp[name]["separation_cosine"] for name in ("learned", "original", "squashed")}
+    assert sep["learned"] < sep["original"] < sep["squashed"]
     assert sp["squashed"]["separation_cosine"] > 0.999  # the squashed space cannot tell them apart
     assert sp["learned"]["separation_cosine"] < 0.5
     for name in ("apple_orange", "apple_phone"):
@@ -182,7 +185,7 @@ def test_unscaled_entropy_falls_while_scaled_stays_near_its_maximum(examples):
     d = figure_data("softmax_entropy_dk", examples)
     unscaled, scaled = d["entropy_unscaled"], d["entropy_scaled"]
     assert d["max_entropy"] == pytest.approx(math.log2(d["n_keys"]), abs=EXACT)
-    assert all(a > b for a, b in zip(unscaled, unscaled[1:])), unscaled
+    assert all(a > b for a, b in zip(unscaled, unscaled[1:], strict=False)), unscaled
     assert unscaled[-1] < 0.1 * d["max_entropy"]
     # scaled: level within 0.2 bits (see tests/test_properties.py for why), and above 80% of the maximum
     assert max(scaled) - min(scaled) < 0.2

@@ -30,7 +30,6 @@ def data(examples) -> dict:
     moves = {}
     for name in SENTENCES:
         s = examples.sentence(name)
-        lang = s.language
         i, j = s.focus_index, s.index(s.toward)
         x = s.x  # (T, d_model)
         pair = x[[i, j]]  # (2, d_model): the word and its context word
@@ -120,7 +119,7 @@ def render(data, out_dir, theme, quality) -> None:
             ax.annotate(f"{word} in \u201c{m['sentence']}\u201d", m["new"][:2],
                         xytext=(12, -4) if right else (12, 4), textcoords="offset points",
                         ha="left", va="top" if right else "bottom", fontsize=9.5)
-            mid = [(a + b) / 2 for a, b in zip(start[:2], m["new"][:2])]
+            mid = [(a + b) / 2 for a, b in zip(start[:2], m["new"][:2], strict=True)]
             ax.annotate(fmt(m["share"], "pct"), mid, xytext=(-9, -9), textcoords="offset points", ha="right",
                         va="top", fontsize=10.5,
                         fontweight="bold", color=t["foreground"])

@@ -121,7 +121,7 @@ def render(data, out_dir, theme, quality) -> None:
         offsets = {focus: ((0, 8), "center", "bottom"), towards[0]: ((0, -8), "center", "top"),
                    towards[1]: ((-8, 0), "right", "center")}
         width, gap = 0.29, (1 - 3 * 0.29) / 3
-        for k, (ax, name) in enumerate(zip(panels, names)):
+        for k, (ax, name) in enumerate(zip(panels, names, strict=True)):
             ax.set_position((gap / 2 + k * (width + gap), 0.34, width, 0.5))
             sp = data["space"][name]
             pts = sp["points"]
@@ -135,7 +135,7 @@ def render(data, out_dir, theme, quality) -> None:
             for spine in ax.spines.values():
                 spine.set_visible(True)
                 spine.set_color(t["grid"])
-            for word, (x, y) in zip(words, pts):
+            for word, (x, y) in zip(words, pts, strict=True):
                 big = word in named
                 ax.plot([x], [y], "o", ms=8 if big else 5, color=style.token_color(word), zorder=3)
                 if big:
@@ -146,7 +146,7 @@ def render(data, out_dir, theme, quality) -> None:
                     ax.annotate(word.capitalize(), (x, y), xytext=offset, textcoords="offset points", ha=ha, va=va,
                                 fontsize=9.5, fontweight="bold" if word == focus else "normal")
             apple = pts[words.index(focus)]
-            for sname, toward in zip(data["sentences"], towards):
+            for sname, toward in zip(data["sentences"], towards, strict=True):
                 point = sp["contexts"][sname]["point"]
                 ax.annotate("", xy=point, xytext=apple,
                             arrowprops={"arrowstyle": "-|>", "color": style.token_color(toward), "lw": 2,
@@ -162,7 +162,7 @@ def render(data, out_dir, theme, quality) -> None:
                 prev = ax.annotate(piece, xy=(1, 0), xycoords=prev, ha="left", va="bottom", fontsize=9,
                                    color=t["muted"])
             lines = [(f"weight to {toward.capitalize()}: ", fmt(sp["contexts"][n]["weight_toward"], "pct"))
-                     for n, toward in zip(data["sentences"], towards)]
+                     for n, toward in zip(data["sentences"], towards, strict=True)]
             lines.append(("the two Apples' cosine: ", fmt(sp["separation_cosine"], "f2")))
             for r, (words_text, number) in enumerate(lines):
                 y = -0.06 - 0.11 * r

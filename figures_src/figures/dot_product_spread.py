@@ -74,12 +74,12 @@ def render(data, out_dir, theme, quality) -> None:
     from figures_src import mpl, style
 
     edges = data["histogram"]["edges"]
-    centres = [(a + b) / 2 for a, b in zip(edges, edges[1:])]
+    centres = [(a + b) / 2 for a, b in zip(edges, edges[1:], strict=False)]
     width = edges[1] - edges[0]
     with mpl.themed(theme, ID) as t:
         sizes = data["d_k"]
         fig, axes = plt.subplots(len(sizes), 1, figsize=(style.FIG_WIDTH, 1.45 * len(sizes) + 0.7), sharex=True)
-        for ax, d in zip(axes, sizes):
+        for ax, d in zip(axes, sizes, strict=True):
             sp = data["spread"][str(d)]
             ax.bar(centres, sp["counts"], width=width * 0.92, color=style.ROLE_COLORS["k"], zorder=2)
             s = sp["sqrt_dk"]

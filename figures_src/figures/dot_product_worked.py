@@ -86,7 +86,7 @@ def render(data, out_dir, theme, quality) -> None:
     n = len(axes_names)
     with mpl.themed(theme, ID) as t:
         fig, panels = plt.subplots(1, len(data["pairs"]), figsize=(style.FIG_WIDTH, 3.3))
-        for ax, p in zip(panels, data["pairs"]):
+        for ax, p in zip(panels, data["pairs"], strict=True):
             ax.set_xlim(-1.9, n + 0.1)
             ax.set_ylim(-3.3, 1.35)
             ax.axis("off")

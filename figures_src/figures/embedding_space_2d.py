@@ -31,7 +31,10 @@ def data(examples) -> dict:
         "axes": list(lang.axes),
         "words": words,
         "vectors": vectors.tolist(),
-        "vector": {w: {axis: float(v) for axis, v in zip(lang.axes, vec)} for w, vec in zip(words, vectors)},
+        "vector": {
+            w: {axis: float(v) for axis, v in zip(lang.axes, vec, strict=True)}
+            for w, vec in zip(words, vectors, strict=True)
+        },
         "ambiguous": AMBIGUOUS,
         "d_model": lang.d_model,
     }
@@ -44,7 +47,9 @@ def labels(data) -> list[str]:
 
 def alt(data) -> str:
     ax_x, ax_y = data["axes"]
-    parts = "; ".join(f"{w} ({fmt(v[0], 'f1')}, {fmt(v[1], 'f1')})" for w, v in zip(data["words"], data["vectors"]))
+    parts = "; ".join(
+        f"{w} ({fmt(v[0], 'f1')}, {fmt(v[1], 'f1')})" for w, v in zip(data["words"], data["vectors"], strict=True)
+    )
     a = data["vector"][data["ambiguous"]]
     return (
         f"A scatter of words as arrows from the origin, with \"{ax_x}\" across and \"{ax_y}\" up. Fruit words lie "
@@ -70,7 +75,7 @@ def render(data, out_dir, theme, quality) -> None:
         ax.set_axisbelow(True)
         ax.set_xlabel(f"{ax_x} \u2192", fontsize=11)
         ax.set_ylabel(f"{ax_y} \u2192", fontsize=11)
-        for word, (x, y) in zip(words, vectors):
+        for word, (x, y) in zip(words, vectors, strict=True):
             color = style.token_color(word)
             strong = word == data["ambiguous"]
             ax.annotate("", xy=(x, y), xytext=(0, 0),

@@ -85,10 +85,10 @@ def render(data, out_dir, theme, quality) -> None:
         ax.set_ylim(n + 1.9, -1.3)  # rows from the top
         ax.axis("off")
 
-        for r, (word, w) in enumerate(zip(tokens, weights)):
+        for r, (word, w) in enumerate(zip(tokens, weights, strict=True)):
             glow = 0.85 * w / top_w  # brightness in proportion to the weight
-            ax.add_patch(Polygon([lamp, (beam_end, r - 0.42), (beam_end, r + 0.42)], closed=True, fc=style.ROLE_COLORS["q"],
-                                 alpha=glow, ec="none"))
+            beam = [lamp, (beam_end, r - 0.42), (beam_end, r + 0.42)]
+            ax.add_patch(Polygon(beam, closed=True, fc=style.ROLE_COLORS["q"], alpha=glow, ec="none"))
             ax.text(beam_end + 0.08, r, fmt(w, "pct"), ha="left", va="center", fontsize=9.5,
                     fontweight="bold" if w == top_w else "normal")
             ax.text(x0 - 0.12, r, word, ha="right", va="center", fontsize=10.5,

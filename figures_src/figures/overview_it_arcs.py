@@ -48,7 +48,7 @@ def labels(data) -> list[str]:
 
 
 def alt(data) -> str:
-    parts = ", ".join(f"{t} {fmt(w, 'pct')}" for t, w in zip(data["tokens"], data["weights"]))
+    parts = ", ".join(f"{t} {fmt(w, 'pct')}" for t, w in zip(data["tokens"], data["weights"], strict=True))
     return (
         f"The sentence \"{data['sentence']}\" written in a row, with an arc from \"{data['focus']}\" to every word; "
         f"each arc is as thick as the attention weight \"{data['focus']}\" gives that word. The thickest arc goes to "
@@ -93,12 +93,12 @@ def render(data, out_dir, theme, quality) -> None:
             ax.add_patch(Arc(((start + xs[j]) / 2, 0.6), span, 2 * height, theta1=0, theta2=180, lw=lw,
                              color=color, alpha=0.85, capstyle="round"))
 
-        for j, (x, word) in enumerate(zip(xs, tokens)):
+        for j, (x, word) in enumerate(zip(xs, tokens, strict=True)):
             is_focus = j == i
             ax.text(x, 0, word, ha="center", va="center", fontsize=11.5 if is_focus else 10.5,
                     fontweight="bold" if is_focus else "normal", color=t["foreground"])
-            ax.plot([x - 0.45 * widths[j] + 1.0, x + 0.45 * widths[j] - 1.0], [-0.62, -0.62], color=style.token_color(word),
-                    lw=3, solid_capstyle="round")
+            ax.plot([x - 0.45 * widths[j] + 1.0, x + 0.45 * widths[j] - 1.0], [-0.62, -0.62],
+                    color=style.token_color(word), lw=3, solid_capstyle="round")
             top = j == max(range(len(tokens)), key=lambda k: weights[k])
             ax.text(x, -1.5, fmt(weights[j], "pct"), ha="center", va="center", fontsize=9.5,
                     color=t["foreground"] if top else t["muted"], fontweight="bold" if top else "normal")

@@ -68,10 +68,10 @@ def render(data, out_dir, theme, quality) -> None:
     ref_color = style.token_color(tokens[a])  # information leaves from the referent
 
     def words(ax, y, t):
-        for j, (x, word) in enumerate(zip(xs, tokens)):
+        for j, (x, word) in enumerate(zip(xs, tokens, strict=True)):
             strong = j in (a, b)
-            ax.text(x, y, word, ha="center", va="center", fontsize=10.5, color=t["foreground"] if strong else t["muted"],
-                    fontweight="bold" if strong else "normal")
+            ax.text(x, y, word, ha="center", va="center", fontsize=10.5,
+                    color=t["foreground"] if strong else t["muted"], fontweight="bold" if strong else "normal")
 
     with mpl.themed(theme, ID) as t:
         fig, (top, bottom) = plt.subplots(2, 1, figsize=(style.FIG_WIDTH, 4.8), height_ratios=(1, 1.1))
@@ -97,7 +97,8 @@ def render(data, out_dir, theme, quality) -> None:
                                               color=ref_color if on_step else t["muted"],
                                               lw=2.2 if on_step else 0.9, shrinkA=8, shrinkB=8))
         brace_y = 3.55
-        top.plot([xs[a], xs[a], xs[b], xs[b]], [brace_y - 0.35, brace_y, brace_y, brace_y - 0.35], color=ref_color, lw=1.6)
+        top.plot([xs[a], xs[a], xs[b], xs[b]], [brace_y - 0.35, brace_y, brace_y, brace_y - 0.35],
+                 color=ref_color, lw=1.6)
         top.text((xs[a] + xs[b]) / 2, brace_y + 0.05, f"{data['rnn_steps']}", ha="right", va="bottom", fontsize=12,
                  fontweight="bold", color=ref_color)
         top.text((xs[a] + xs[b]) / 2, brace_y + 0.05, " steps, one rewrite of the hidden state each", ha="left",

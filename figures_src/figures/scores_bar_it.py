@@ -55,7 +55,7 @@ def labels(data) -> list[str]:
 
 
 def alt(data) -> str:
-    parts = ", ".join(f"{t} {fmt(v, 'f2')}" for t, v in zip(data["tokens"], data["scores"]))
+    parts = ", ".join(f"{t} {fmt(v, 'f2')}" for t, v in zip(data["tokens"], data["scores"], strict=True))
     return (
         f"A horizontal bar chart of the raw scores (query of \"{data['focus']}\" dot key of each word) in "
         f"\"{data['sentence']}\". The highest is \"{data['top_word']}\" with {fmt(data['top_score'], 'f2')}, then "
@@ -76,11 +76,11 @@ def render(data, out_dir, theme, quality) -> None:
         ys = list(range(n))
         ax.barh(ys, scores, color=[style.token_color(w) for w in tokens], height=0.68)
         top = max(scores)
-        for y, v in zip(ys, scores):
+        for y, v in zip(ys, scores, strict=True):
             ax.text(v + 0.02 * top, y, fmt(v, "f2"), va="center", ha="left", fontsize=10,
                     fontweight="bold" if v == top else "normal", color=t["foreground"] if v else t["muted"])
         ax.set_yticks(ys, tokens, fontsize=10.5)
-        for lab, word in zip(ax.get_yticklabels(), tokens):
+        for lab, word in zip(ax.get_yticklabels(), tokens, strict=False):
             if word == data["focus"]:
                 lab.set_fontweight("bold")
         ax.invert_yaxis()

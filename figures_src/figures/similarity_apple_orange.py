@@ -50,7 +50,8 @@ def labels(data) -> list[str]:
 
 
 def alt(data) -> str:
-    row = ", ".join(f"{t} {fmt(v, 'f2')}" for t, v in zip(data["tokens"], data["cosine"][data["focus_index"]]))
+    cosines = data["cosine"][data["focus_index"]]
+    row = ", ".join(f"{t} {fmt(v, 'f2')}" for t, v in zip(data["tokens"], cosines, strict=True))
     n = len(data["tokens"])
     return (
         f"A {n} by {n} table of the cosine similarity between the words of \"{data['sentence']}\", darker for more "

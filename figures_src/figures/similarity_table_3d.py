@@ -45,8 +45,8 @@ def labels(data) -> list[str]:
 def alt(data) -> str:
     words = data["words"]
     rows = "; ".join(
-        f"{a.capitalize()}: " + ", ".join(f"{b.capitalize()} {fmt(v, 'f2')}" for b, v in zip(words, row))
-        for a, row in zip(words, data["cosine"])
+        f"{a.capitalize()}: " + ", ".join(f"{b.capitalize()} {fmt(v, 'f2')}" for b, v in zip(words, row, strict=True))
+        for a, row in zip(words, data["cosine"], strict=True)
     )
     return (
         f"A {len(words)} by {len(words)} table of the cosine similarity between the words "

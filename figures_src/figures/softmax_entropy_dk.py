@@ -43,7 +43,7 @@ def data(examples) -> dict:
         "max_weight_unscaled": [r["max_weight_unscaled"] for r in runs],
         "max_weight_scaled": [r["max_weight_scaled"] for r in runs],
         "max_entropy": max_entropy,
-        "at": {str(d): r for d, r in zip(sweep, runs)},
+        "at": {str(d): r for d, r in zip(sweep, runs, strict=True)},
         "first": str(sweep[0]),
         "last": str(sweep[-1]),
         "at_first": runs[0],

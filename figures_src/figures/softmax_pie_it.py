@@ -48,7 +48,7 @@ def labels(data) -> list[str]:
 
 
 def alt(data) -> str:
-    parts = ", ".join(f"{t} {fmt(w, 'pct')}" for t, w in zip(data["tokens"], data["weights"]))
+    parts = ", ".join(f"{t} {fmt(w, 'pct')}" for t, w in zip(data["tokens"], data["weights"], strict=True))
     return (
         f"A pie chart of the attention weights of \"{data['focus']}\" in \"{data['sentence']}\". "
         f"The largest slice is \"{data['top_word']}\" with {fmt(data['top_weight'], 'pct')}. All slices: {parts}."
@@ -69,7 +69,7 @@ def render(data, out_dir, theme, quality) -> None:
             weights, colors=colors, startangle=90, counterclock=False,
             wedgeprops={"width": 0.42, "edgecolor": t["background"], "linewidth": 1.5},
         )
-        for wedge, w, color in zip(wedges, weights, colors):
+        for wedge, w, color in zip(wedges, weights, colors, strict=True):
             if w >= LABEL_MIN:
                 angle = np.deg2rad((wedge.theta1 + wedge.theta2) / 2)
                 ax.text(0.79 * np.cos(angle), 0.79 * np.sin(angle), fmt(w, "pct"), ha="center", va="center",
@@ -83,7 +83,8 @@ def render(data, out_dir, theme, quality) -> None:
         order = sorted(range(len(tokens)), key=lambda j: -weights[j])
         for row, j in enumerate(order):
             y = 1 - (row + 0.5) / len(tokens)
-            ax_legend.add_patch(plt.Rectangle((0.02, y - 0.03), 0.06, 0.06, color=colors[j], transform=ax_legend.transAxes))
+            ax_legend.add_patch(plt.Rectangle((0.02, y - 0.03), 0.06, 0.06, color=colors[j],
+                                              transform=ax_legend.transAxes))
             ax_legend.text(0.12, y, tokens[j], va="center", fontsize=10, transform=ax_legend.transAxes)
             ax_legend.text(0.78, y, fmt(weights[j], "pct"), va="center", ha="right", fontsize=10,
                            transform=ax_legend.transAxes, fontweight="bold" if j == order[0] else "normal")

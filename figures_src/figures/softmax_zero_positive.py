@@ -54,7 +54,8 @@ def labels(data) -> list[str]:
 
 def alt(data) -> str:
     pairs = ", ".join(
-        f"{t} {fmt(v, 'f2')} to {fmt(w, 'pct')}" for t, v, w in zip(data["tokens"], data["similarities"], data["weights"])
+        f"{t} {fmt(v, 'f2')} to {fmt(w, 'pct')}"
+        for t, v, w in zip(data["tokens"], data["similarities"], data["weights"], strict=True)
     )
     return (
         f"Two bar charts of the row of \"{data['row_word']}\" in \"{data['sentence']}\": cosine similarities on the "
@@ -82,7 +83,7 @@ def render(data, out_dir, theme, quality) -> None:
             bars[zero].set_edgecolor(t["highlight"])
             bars[zero].set_linewidth(2.2)
             top = max(values)
-            for x, v in zip(xs, values):
+            for x, v in zip(xs, values, strict=True):
                 ax.text(x, v + 0.03 * top, fmt(v, style_name), ha="center", va="bottom", fontsize=9.5,
                         fontweight="bold" if x == zero else "normal",
                         color=t["highlight"] if x == zero else t["foreground"])

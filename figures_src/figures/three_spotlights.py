@@ -91,7 +91,7 @@ def render(data, out_dir, theme, quality) -> None:
 
     tokens, axes_names = data["tokens"], data["axes"]
     short = [a[:3] for a in axes_names]  # column labels: liv, obj, act, gra
-    t_len, d_model, d_k = data["T"], data["d_model"], data["d_k"]
+    t_len, d_model, _d_k = data["T"], data["d_model"], data["d_k"]
 
     with mpl.themed(theme, ID) as t:
         def heat(ax, m, color, row_labels=None, col_labels=None, title=None):
@@ -134,7 +134,7 @@ def render(data, out_dir, theme, quality) -> None:
                     linespacing=1.6)
 
         def bold_focus(ax):
-            for lab, word in zip(ax.get_yticklabels(), tokens):
+            for lab, word in zip(ax.get_yticklabels(), tokens, strict=False):
                 if word == data["focus"]:
                     lab.set_fontweight("bold")
 
