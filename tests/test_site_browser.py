@@ -521,7 +521,16 @@ def light_variants(r: PageReport) -> list[str]:
     ]
 
 
+PRINT_PAGE = "print_page/"  # made for paper: its figures are the light variants whatever the palette
+
+
 def dark_variants(r: PageReport) -> list[str]:
+    if r.path == PRINT_PAGE:
+        return [
+            f"print page, dark palette: {i['src']} is {'shown' if i['shown'] else 'hidden'} (paper wants light only)"
+            for i in r.themed_dark
+            if i["shown"] == _is_dark(i["src"])
+        ]
     return [
         f"dark palette: {i['src']} is {'shown' if i['shown'] else 'hidden'}"
         for i in r.themed_dark
