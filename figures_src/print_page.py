@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import html as html_lib
 import posixpath
+import json
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -37,6 +38,7 @@ LAZY = re.compile(r'\s+loading="lazy"', re.I)
 A_HREF = re.compile(r'(<a\b[^>]*?\s)href="([^"]*)"', re.I)
 OTHER = re.compile(r"<(?:link|source|track|script|audio|iframe|embed)\b[^>]*>", re.I)
 OTHER_URL = re.compile(r'\b(src|href|poster)="([^"]*)"')
+CONFIG_BASE = re.compile(r'(<script id="__config" type="application/json">\{[^<]*?"base": )"/[^"]*"')
 PARKED = re.compile(r'\bdata-print-href="([^"]*)"')
 # A nav section as the plugin writes it when none of its pages is printed: its heading and nothing else.
 EMPTY_SECTION = re.compile(
@@ -129,6 +131,9 @@ def finish(print_html: str, print_url: str, online: dict[str, list[tuple[str, st
         return f'href="{html_lib.escape(url, quote=True)}"'
 
     print_html = PARKED.sub(unpark, print_html)
+    # The plugin renders the page with an absolute base ("/1.0" under mike), without the trailing slash that
+    # Material's scripts need to find the search index; every other page has a relative one.
+    print_html = CONFIG_BASE.sub(lambda m: m.group(1) + json.dumps(relative_to("", print_url).rstrip("/")), print_html)
 
     def fill(m: re.Match) -> str:
         links = (online or {}).get(html_lib.unescape(m.group("title").strip()))

@@ -148,6 +148,14 @@ def test_urls_the_plugin_does_not_move_are_made_relative_to_the_print_page():
     assert out == '<link rel="stylesheet" href="../assets/notebooks/notebook.css">'
 
 
+def test_the_absolute_base_the_plugin_gives_becomes_relative_like_every_other_pages():
+    config = '<script id="__config" type="application/json">{"annotate": null, "base": "/1.0", "features": []}</script>'
+    out = print_page.finish(f"<head>{config}</head>", "print_page/")
+    assert '"base": "..",' in out and '"/1.0"' not in out
+    relative = config.replace('"/1.0"', '".."')
+    assert print_page.finish(relative, "print_page/") == relative
+
+
 def test_a_section_with_no_printed_page_lists_its_pages_online():
     section = (
         "<section class='print-page md-section' id='section-12' heading-number='12'>\n"
