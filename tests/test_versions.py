@@ -141,3 +141,70 @@ def test_serve_versions_serves_every_version(deployed):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.browser
+def test_an_older_version_shows_its_banner_without_errors_in_chromium(deployed, tmp_path):
+    """Served as a host would serve gh-pages: the banner shows on old pages and leads to the latest version."""
+    import asyncio
+    import functools
+    import http.server
+    import threading
+
+    from test_site_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium` (scripts/setup.sh does)", pytrace=False)
+    repo, _ = deployed
+    tree = tmp_path / "gh-pages"
+    tree.mkdir()
+    archive = subprocess.run(["git", "archive", "gh-pages"], cwd=repo, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    handler = functools.partial(_QuietHandler, directory=str(tree))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+
+    async def visit():
+        from playwright.async_api import async_playwright
+
+        seen = {}
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = await browser.new_page()
+            problems = []
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+            for path in ("1.0/", "1.0/steps/softmax/", "1.0/print_page/", "2.0/"):
+                await page.goto(f"{origin}/{path}", wait_until="load")
+                await page.wait_for_function("() => document.querySelector('.md-version__current')")
+                banner = page.locator("[data-md-component=outdated]")
+                shown = await banner.count() > 0 and await banner.is_visible()
+                link = await banner.locator("a").get_attribute("href") if shown else None
+                seen[path] = (shown, link, list(problems))
+                problems.clear()
+            if seen["1.0/"][1]:  # the banner's link: follow it to wherever the root redirects
+                await page.goto(f"{origin}/1.0/steps/softmax/")
+                await page.locator("[data-md-component=outdated] a").click()
+                await page.wait_for_url(f"{origin}/latest/**")
+                seen["followed"] = page.url
+            await browser.close()
+        return seen
+
+    try:
+        seen = asyncio.run(visit())
+    finally:
+        server.shutdown()
+    for path in ("1.0/", "1.0/steps/softmax/", "1.0/print_page/"):
+        shown, _link, problems = seen[path]
+        assert shown, f"{path}: the banner of an older version is not shown"
+        assert not problems, f"{path}: {problems}"
+    assert not seen["2.0/"][0], "the latest version shows the banner for older ones"
+    assert not seen["2.0/"][2], f"2.0/: {seen['2.0/'][2]}"
+    assert seen["followed"].startswith(f"{origin}/latest/")
+
+
+class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
