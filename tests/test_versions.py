@@ -6,6 +6,7 @@ nothing pushed) with `scripts/deploy.sh`, the command the README gives.
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import re
@@ -148,7 +149,6 @@ def test_an_older_version_shows_its_banner_without_errors_in_chromium(deployed, 
     """Served as a host would serve gh-pages: the banner shows on old pages and leads to the latest version."""
     import asyncio
     import functools
-    import http.server
     import threading
 
     from test_site_browser import CHROMIUM, CHROMIUM_ARGS
@@ -205,6 +205,6 @@ def test_an_older_version_shows_its_banner_without_errors_in_chromium(deployed, 
     assert seen["followed"].startswith(f"{origin}/latest/")
 
 
-class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
