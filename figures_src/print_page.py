@@ -26,8 +26,8 @@ page's HTML into print_page/index.html and fixes the URLs of <a href> and
 from __future__ import annotations
 
 import html as html_lib
-import posixpath
 import json
+import posixpath
 import re
 from urllib.parse import urljoin, urlsplit
 

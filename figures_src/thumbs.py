@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 from PIL import Image
 
 WIDTH = 480
 COLOURS = 128
+PRUNE_AFTER = 3600.0  # seconds an unused thumbnail is kept (as the figure cache: a concurrent build may use it)
 # source suffix -> thumbnail suffix; the thumbnail names never end like a download (".light.png", ".poster.png")
 SOURCES = {".light.png": ".light.thumb.png", ".dark.png": ".dark.thumb.png", ".poster.png": ".poster.thumb.png"}
 
@@ -28,6 +30,7 @@ def thumbnail(src: Path, cache: Path) -> Path:
     digest = hashlib.sha256(src.read_bytes()).hexdigest()[:24]
     out = cache / f"{digest}-{WIDTH}-{COLOURS}.png"
     if out.is_file():
+        os.utime(out)  # marks it used, for prune()
         return out
     cache.mkdir(parents=True, exist_ok=True)
     with Image.open(src) as im:
@@ -45,12 +48,31 @@ def thumbnail(src: Path, cache: Path) -> Path:
 
 
 def add_thumbnails(figures, cache: Path) -> None:
-    """Add a thumbnail beside each PNG source of every figure (`fig.files`: name -> absolute path)."""
+    """Add a thumbnail beside each PNG source of every figure (`fig.files`: name -> absolute path);
+    then drop the thumbnails of older figures (see prune)."""
+    used = set()
     for fig in figures.values():
         for name, path in list(fig.files.items()):
             for suffix, thumb_suffix in SOURCES.items():
                 if name.endswith(suffix):
-                    fig.files[name.removesuffix(suffix) + thumb_suffix] = str(thumbnail(Path(path), cache))
+                    thumb = thumbnail(Path(path), cache)
+                    fig.files[name.removesuffix(suffix) + thumb_suffix] = str(thumb)
+                    used.add(thumb.name)
+    prune(cache, used)
+
+
+def prune(cache: Path, keep: set[str]) -> int:
+    """Remove thumbnails not in `keep` and unused for PRUNE_AFTER seconds; return how many went."""
+    removed = 0
+    now = time.time()
+    for f in cache.glob("*.png") if cache.is_dir() else ():
+        try:
+            if f.name not in keep and now - f.stat().st_mtime >= PRUNE_AFTER:
+                f.unlink()
+                removed += 1
+        except FileNotFoundError:  # a concurrent build pruned it first
+            pass
+    return removed
 
 
 def size(path: str | Path) -> tuple[int, int]:

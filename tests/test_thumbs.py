@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import time
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -25,8 +28,8 @@ def test_a_thumbnail_is_small_and_made_once_per_content(tmp_path):
         assert im.size == (thumbs.WIDTH, 360)
         assert len(im.getcolors(maxcolors=1 << 16)) <= thumbs.COLOURS
     assert first.stat().st_size < src.stat().st_size / 3
-    mtime = first.stat().st_mtime_ns
-    assert thumbs.thumbnail(src, tmp_path / "cache") == first and first.stat().st_mtime_ns == mtime
+    inode = first.stat().st_ino  # a rewrite would replace the file (a new inode)
+    assert thumbs.thumbnail(src, tmp_path / "cache") == first and first.stat().st_ino == inode
     other = thumbs.thumbnail(png(tmp_path / "other.png", seed=1), tmp_path / "cache")
     assert other != first
     assert not list((tmp_path / "cache").glob(".*"))  # no temp file left
@@ -51,3 +54,22 @@ def test_the_gallery_shows_thumbnails_with_their_size_first_row_eager(tmp_path):
     assert [re.search(r'src="([^"]+)"', t).group(1) for t in eager] == [
         f"fig-{k}/fig-{k}.light.thumb.png#only-light" for k in range(3)]
     assert all('loading="lazy"' in t for t in imgs if t not in eager)
+
+
+def test_thumbnails_of_figures_gone_are_pruned_only_an_hour_after_their_last_use(tmp_path):
+    cache = tmp_path / "cache"
+    figs = {}
+    for k in range(2):
+        files = {f"f{k}.light.png": str(png(tmp_path / f"f{k}.light.png", seed=k))}
+        figs[f"f{k}"] = SiteFigure(f"f{k}", "matplotlib", "C.", "", "A.", {}, files)
+    thumbs.add_thumbnails(figs, cache)
+    old, kept = (Path(figs[f"f{k}"].files[f"f{k}.light.thumb.png"]) for k in range(2))
+    del figs["f0"]  # the figure changed: its old thumbnail is used by no figure now
+    thumbs.add_thumbnails(figs, cache)
+    assert old.exists(), "removed at once: a concurrent build with other inputs may still need it"
+    hour_ago = time.time() - thumbs.PRUNE_AFTER - 1
+    os.utime(old, (hour_ago, hour_ago))
+    os.utime(kept, (hour_ago, hour_ago))  # old but in use: stays, and is marked used again
+    thumbs.add_thumbnails(figs, cache)
+    assert not old.exists() and kept.exists()
+    assert time.time() - kept.stat().st_mtime < 60
