@@ -67,3 +67,22 @@ def test_page_has_no_hand_typed_numbers(page):
 )
 def test_scanner_finds_exactly_the_prose_numbers(text, expected):
     assert hand_typed(text) == expected
+
+
+# The colour words the prose uses, by the hex colour they name. A new colour in figures_src/style.py for a
+# role or a named word fails the test below until the prose (and this table) say what it is called.
+COLOUR_WORDS = {"#E69F00": "amber", "#56B4E9": "sky blue", "#009E73": "green", "#D55E00": "vermilion",
+                "#0072B2": "blue"}
+
+
+def test_the_colours_the_home_page_names_are_the_colours_the_figures_draw():
+    from figures_src import style
+
+    text = re.sub(r"\s+", " ", (DOCS / "index.md").read_text(encoding="utf-8"))
+    roles = re.search(r"queries are ([a-z ]+), keys ([a-z ]+) and values ([a-z ]+),", text)
+    assert roles, "the home page no longer names the colours of queries, keys and values"
+    assert roles.groups() == tuple(COLOUR_WORDS.get(style.ROLE_COLORS[r].upper()) for r in "qkv")
+    for word in ("it", "animal"):
+        named = re.search(rf'"{word}"(?: is always drawn)? in the same ([a-z ]+?)(?: and \"|,| so)', text)
+        assert named, f"the home page no longer names the colour of {word!r}"
+        assert named[1] == COLOUR_WORDS.get(style.token_color(word).upper()), word
