@@ -11,12 +11,12 @@ Pure numpy. Tokens are row vectors: X is `(T, d_model)`, Q = X W_Q.
 
 from .attention import Attention, SelfAttention, causal_mask, scaled_dot_product_attention, self_attention
 from .examples import ExampleError, Examples, Language, Sentence, load_examples
-from .experiments import dot_product_spread, entropy_bits, random_dot_products, softmax_saturation
+from .experiments import dot_product_spread, entropy_bits, random_dot_products, softmax_gradient, softmax_saturation
 from .geometry import contextualize, move_toward
 from .multihead import MultiHeadAttention, multi_head_attention
 from .positional import sinusoidal_positional_encoding
 from .similarity import cosine_similarity, dot_similarity, scaled_dot_similarity
-from .softmax import softmax
+from .softmax import softmax, softmax_jacobian
 
 __version__ = "0.1.0"
 
@@ -43,5 +43,7 @@ __all__ = [
     "self_attention",
     "sinusoidal_positional_encoding",
     "softmax",
+    "softmax_gradient",
+    "softmax_jacobian",
     "softmax_saturation",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import check_positive_int
-from .softmax import softmax
+from .softmax import softmax, softmax_jacobian
 
 
 def entropy_bits(p, axis: int = -1) -> np.ndarray:
@@ -41,13 +41,7 @@ def softmax_saturation(d_k: int, n_keys: int, n_samples: int, seed: int) -> dict
     puts nearly all weight on one key (entropy -> 0); with the 1/sqrt(d_k)
     factor the spread stays near 1 whatever d_k is.
     """
-    d_k = check_positive_int("d_k", d_k)
-    n_keys = check_positive_int("n_keys", n_keys)
-    n_samples = check_positive_int("n_samples", n_samples)
-    rng = np.random.default_rng([seed, d_k, n_keys])
-    q = rng.standard_normal((n_samples, 1, d_k))
-    k = rng.standard_normal((n_samples, n_keys, d_k))
-    scores = (q @ np.swapaxes(k, -1, -2))[:, 0, :]  # (n, 1, d_k) x (n, d_k, n_keys) -> (n, n_keys)
+    scores = _random_scores(d_k, n_keys, n_samples, seed)  # (n_samples, n_keys)
     raw = softmax(scores)
     scaled = softmax(scores / np.sqrt(d_k))
     return {
@@ -56,6 +50,36 @@ def softmax_saturation(d_k: int, n_keys: int, n_samples: int, seed: int) -> dict
         "max_weight_unscaled": float(raw.max(axis=-1).mean()),
         "max_weight_scaled": float(scaled.max(axis=-1).mean()),
     }
+
+
+def softmax_gradient(d_k: int, n_keys: int, n_samples: int, seed: int) -> dict[str, float]:
+    """How strongly softmax passes a gradient back, for raw and for scaled scores.
+
+    The same draws as `softmax_saturation` (same seed, same queries and keys).
+    For each draw it takes the Jacobian J of the weights with respect to the
+    scores that enter the softmax (`softmax_jacobian`, `(n_keys, n_keys)`) and
+    its Frobenius norm, sqrt(sum_ij J_ij^2): how far the weights move, in all,
+    when every score is nudged by one unit. Returns the mean over the draws,
+    unscaled and scaled. For equal weights it is sqrt(n_keys - 1) / n_keys; it
+    tends to 0 as one weight takes everything (a saturated softmax).
+    """
+    scores = _random_scores(d_k, n_keys, n_samples, seed)  # (n_samples, n_keys)
+
+    def mean_norm(s: np.ndarray) -> float:
+        return float(np.linalg.norm(softmax_jacobian(s), axis=(-2, -1)).mean())  # (n, k, k) -> (n,) -> mean
+
+    return {"gradient_unscaled": mean_norm(scores), "gradient_scaled": mean_norm(scores / np.sqrt(d_k))}
+
+
+def _random_scores(d_k: int, n_keys: int, n_samples: int, seed: int) -> np.ndarray:
+    """q . k_j for `n_samples` draws of one query and `n_keys` keys from N(0, 1): `(n_samples, n_keys)`."""
+    d_k = check_positive_int("d_k", d_k)
+    n_keys = check_positive_int("n_keys", n_keys)
+    n_samples = check_positive_int("n_samples", n_samples)
+    rng = np.random.default_rng([seed, d_k, n_keys])
+    q = rng.standard_normal((n_samples, 1, d_k))
+    k = rng.standard_normal((n_samples, n_keys, d_k))
+    return (q @ np.swapaxes(k, -1, -2))[:, 0, :]  # (n, 1, d_k) x (n, d_k, n_keys) -> (n, n_keys)
 
 
 def dot_product_spread(d_ks, n_samples: int, seed: int, n_bins: int = 61) -> dict:

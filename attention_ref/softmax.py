@@ -42,6 +42,28 @@ def softmax(x, axis: int = -1, mask=None) -> np.ndarray:
     return _masked_softmax(x, keep, axis)
 
 
+def softmax_jacobian(x) -> np.ndarray:
+    """How the softmax weights respond to a nudge of the scores: d softmax(x)_i / d x_j.
+
+    Args:
+        x: float scores `(..., n)`; the softmax is taken over the last axis.
+            -inf entries count as masked (their rows and columns are 0).
+
+    Returns:
+        float64 array `(..., n, n)`: J[..., i, j] = w_i (delta_ij - w_j) with
+        w = softmax(x). Each column sums to zero (the weights always add up to
+        one, so what one gains the others lose) and J is symmetric. When one
+        weight is near 1 and the rest near 0, every entry is near 0: the
+        softmax is saturated and passes back almost no gradient.
+
+    Raises:
+        TypeError, ValueError: as `softmax` for `x`.
+    """
+    w = softmax(x)  # (..., n)
+    # diag(w) - w w^T: (..., n, 1) x (..., 1, n) -> (..., n, n)
+    return w[..., :, None] * np.eye(w.shape[-1]) - w[..., :, None] * w[..., None, :]
+
+
 def _masked_softmax(x: np.ndarray, keep: np.ndarray, axis: int) -> np.ndarray:
     # Subtract the row maximum over the kept entries (shift invariance), so the
     # largest exponent is exp(0) = 1 and nothing overflows.

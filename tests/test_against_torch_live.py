@@ -17,7 +17,7 @@ import pytest
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
-from attention_ref import multi_head_attention, scaled_dot_product_attention  # noqa: E402
+from attention_ref import multi_head_attention, scaled_dot_product_attention, softmax_jacobian  # noqa: E402
 
 pytestmark = pytest.mark.torch
 
@@ -159,3 +159,11 @@ def test_multi_head_attention_matches_torch_live(case):
     empty = np.zeros((seq,), dtype=bool) if keep is None else ~keep.any(axis=-1)  # torch: NaN rows
     np.testing.assert_allclose(ours.weights[..., ~empty, :], theirs[..., ~empty, :], rtol=RTOL, atol=ATOL)
     assert np.all(ours.weights[..., empty, :] == 0.0) and np.all(ours.output[..., empty, :] == 0.0)
+
+
+@pytest.mark.parametrize("i", range(10))
+def test_softmax_jacobian_matches_torch_autograd(i):
+    rng = np.random.default_rng([SEED, 500 + i])
+    x = rng.standard_normal(int(rng.integers(1, 9))) * rng.uniform(0.1, 8.0)
+    want = torch.autograd.functional.jacobian(lambda s: torch.softmax(s, dim=-1), t(x)).numpy()
+    np.testing.assert_allclose(softmax_jacobian(x), want, rtol=RTOL, atol=ATOL)

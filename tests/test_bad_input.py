@@ -23,6 +23,8 @@ from attention_ref import (
     self_attention,
     sinusoidal_positional_encoding,
     softmax,
+    softmax_gradient,
+    softmax_jacobian,
 )
 
 rng = np.random.default_rng(99)
@@ -328,6 +330,27 @@ CASES = [
     ),
     pytest.param(
         lambda: random_dot_products(0, 10, seed=1), ValueError, r"d_k must be positive; got 0", id="random-dot-d_k-zero"
+    ),
+    pytest.param(
+        lambda: softmax_gradient(8, 0, 10, seed=1), ValueError, r"n_keys must be positive; got 0", id="gradient-no-keys"
+    ),
+    pytest.param(
+        lambda: softmax_jacobian(np.array([0.0, np.nan])),
+        ValueError,
+        r"x contains NaN; got shape \(2,\)",
+        id="jacobian-nan",
+    ),
+    pytest.param(
+        lambda: softmax_jacobian(np.array(1.0)),
+        ValueError,
+        r"x must be a non-empty array .*got shape \(\)",
+        id="jacobian-scalar",
+    ),
+    pytest.param(
+        lambda: softmax_jacobian([1, 2]),
+        TypeError,
+        r"x must be a floating-point array; got dtype int64 with shape \(2,\)",
+        id="jacobian-integer",
     ),
 ]
 

@@ -32,6 +32,8 @@ from attention_ref import (
     self_attention,
     sinusoidal_positional_encoding,
     softmax,
+    softmax_gradient,
+    softmax_jacobian,
     softmax_saturation,
 )
 
@@ -242,6 +244,59 @@ def test_softmax_sums_to_one_along_any_axis(x, axis):
     w = softmax(x, axis=axis)
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     np.testing.assert_allclose(w, e / e.sum(axis=axis, keepdims=True), rtol=1e-13, atol=1e-300)
+
+
+@given(mat(st.tuples(st.integers(0, 2), st.integers(1, 6)).map(lambda t: (2,) * t[0] + (t[1],)), st.floats(-5, 5)))
+def test_softmax_jacobian_matches_central_differences(x):
+    j = softmax_jacobian(x)
+    assert j.shape == x.shape + x.shape[-1:]
+    h = 1e-6
+    for c in range(x.shape[-1]):
+        step = np.zeros(x.shape[-1])
+        step[c] = h
+        column = (softmax(x + step) - softmax(x - step)) / (2 * h)  # d w / d x_c, (..., n)
+        # central differences err by h^2 / 6 times a third derivative (~1e-13) plus rounding eps / h (~2e-10)
+        np.testing.assert_allclose(j[..., :, c], column, rtol=0, atol=1e-9)
+
+
+@given(mat(st.integers(1, 8), st.floats(-30, 30)))
+def test_softmax_jacobian_is_symmetric_and_its_columns_sum_to_zero(x):
+    j = softmax_jacobian(x)
+    np.testing.assert_array_equal(j, j.T)  # w_i (d_ij - w_j) = w_j (d_ji - w_i), computed the same way
+    # the weights always sum to one, so a nudge moves them by amounts that cancel
+    np.testing.assert_allclose(j.sum(axis=0), 0.0, rtol=0, atol=4 * EPS * len(x))
+
+
+def test_softmax_jacobian_of_equal_scores_and_of_a_saturated_softmax():
+    n = 5
+    np.testing.assert_allclose(softmax_jacobian(np.zeros(n)), np.eye(n) / n - 1 / n**2, rtol=1e-15, atol=1e-17)
+    # one score far above the rest: the weights no longer respond (d w_i / d s_j ~ e^-50)
+    assert np.abs(softmax_jacobian(np.array([50.0, 0.0, 0.0]))).max() < 1e-20
+    # a masked (-inf) key gets no weight and so no derivative
+    j = softmax_jacobian(np.array([0.0, -np.inf, 0.0]))
+    np.testing.assert_array_equal(j[1], 0.0)
+    np.testing.assert_array_equal(j[:, 1], 0.0)
+
+
+def test_softmax_gradient_fades_for_raw_scores_and_holds_for_scaled_ones():
+    sweep = [1, 4, 16, 64, 256, 512]
+    runs = [softmax_gradient(d, n_keys=10, n_samples=1000, seed=20170612) for d in sweep]
+    raw = [r["gradient_unscaled"] for r in runs]
+    scaled = [r["gradient_scaled"] for r in runs]
+    assert raw[0] == scaled[0]  # d_k = 1: dividing by sqrt(1) changes nothing
+    assert all(a > b for a, b in itertools.pairwise(raw[1:])), raw  # measured: 0.34 at d_k = 4, 0.06 at 512
+    assert raw[-1] < 0.25 * scaled[-1]
+    # the scaled scores keep a spread of about one at every d_k (see the entropy test): the response stays level
+    assert max(scaled) - min(scaled) < 0.05, scaled
+    # it is the mean of the per-draw Jacobian norms, recomputed here from the same draws with a closed form:
+    # ||diag(w) - w w^T||_F^2 = sum_i w_i^2 (1 - 2 w_i) + (sum_i w_i^2)^2
+    rng = np.random.default_rng([20170612, 64, 10])
+    q, k = rng.standard_normal((1000, 1, 64)), rng.standard_normal((1000, 10, 64))
+    scores = np.einsum("nqd,nkd->nk", q, k) / 8.0
+    w = np.exp(scores - scores.max(axis=1, keepdims=True))
+    w /= w.sum(axis=1, keepdims=True)
+    norms = np.sqrt((w**2 * (1 - 2 * w)).sum(axis=1) + (w**2).sum(axis=1) ** 2)
+    assert math.isclose(runs[3]["gradient_scaled"], float(norms.mean()), rel_tol=1e-12)
 
 
 # --------------------------------------------------------------------------

@@ -105,6 +105,11 @@ def test_snapshots_command_fails_when_one_differs_and_passes_within_tolerance(tm
     _set(data, where, _get(data, where) * (1 + 1e-13))
     path.write_text(json.dumps(data))
     assert snapshots_cli("--dir", str(d)).returncode == 0
+    # ... so --write leaves that file as it is: another machine's last-bit rounding is no diff to review
+    noisy = path.read_bytes()
+    rewritten = snapshots_cli("--write", "--dir", str(d))
+    assert rewritten.returncode == 0 and "rewrote 0 snapshot(s)" in rewritten.stderr, rewritten.stderr
+    assert path.read_bytes() == noisy
 
     # a change a reader could see is
     _set(data, where, _get(data, where) * 1.001 + 1e-3)
@@ -112,6 +117,10 @@ def test_snapshots_command_fails_when_one_differs_and_passes_within_tolerance(tm
     changed = snapshots_cli("--dir", str(d))
     assert changed.returncode == 1
     assert f"differs: {victim}" in changed.stderr and "make snapshots" in changed.stderr
+    # and --write rewrites exactly that one
+    rewritten = snapshots_cli("--write", "--dir", str(d))
+    assert f"rewrote 1 snapshot(s): {victim}" in rewritten.stderr, rewritten.stderr
+    assert snapshots_cli("--dir", str(d)).returncode == 0
 
     # and a missing snapshot says what to run
     path.unlink()

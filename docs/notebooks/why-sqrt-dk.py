@@ -49,6 +49,7 @@ from attention_ref import (
     entropy_bits,
     random_dot_products,
     scaled_dot_product_attention,
+    softmax_gradient,
     softmax_saturation,
 )
 from figures_src.formats import fmt
@@ -132,6 +133,25 @@ ax.set_ylim(bottom=0)
 ax.legend(frameon=False)
 fig.tight_layout()
 plt.show()
+
+# %% [markdown]
+# ## How much gradient gets through
+#
+# Training nudges the scores and looks at how the weights answer. The
+# Jacobian of softmax, $\partial w_i / \partial s_j = w_i(\delta_{ij} - w_j)$,
+# holds every such answer; its Frobenius norm sums them up. A saturated
+# softmax answers almost nothing. `softmax_gradient` uses the same draws
+# as above.
+
+# %%
+grads = {d: softmax_gradient(d, N_KEYS, N_SAMPLES, SEED) for d in D_K}
+equal_w = fmt(math.sqrt(N_KEYS - 1) / N_KEYS)
+print(f"response of {N_KEYS} equal weights: {equal_w}")
+print(f"{'d_k':>6} {'unscaled':>9} {'scaled':>8}")
+for d_k, g in grads.items():
+    g_raw = fmt(g["gradient_unscaled"])
+    g_sc = fmt(g["gradient_scaled"])
+    print(f"{d_k:>6} {g_raw:>9} {g_sc:>8}")
 
 # %% [markdown]
 # ## One query, seen up close
