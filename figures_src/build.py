@@ -51,7 +51,7 @@ DEFAULT_CACHE = Path(os.environ.get("FIGURES_CACHE", ROOT / ".cache" / "figures"
 QUALITIES = ("draft", "publish")
 PROTOCOL = "1"  # bump to invalidate every cached render
 _PACKAGE = Path(__file__).resolve().parent
-_SHARED_SOURCES = ("style.py", "formats.py", "mpl.py", "manim_kit.py", "jsonable.py", "common.py")
+_SHARED_SOURCES = ("style.py", "formats.py", "mpl.py", "manim_kit.py", "vtt.py", "jsonable.py", "common.py")
 
 
 @dataclass

@@ -26,6 +26,7 @@ import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import vtt
 from .formats import FORMATS, fmt
 from .jsonable import lookup
 
@@ -207,22 +208,92 @@ def figure(fig: SiteFigure, *, relative) -> str:
 
 
 def video_html(fig: SiteFigure, relative) -> str:
+    """A scene: the video, its step navigation, its stills (for reduced motion and paper) and its transcript.
+
+    The steps come from the chapters track: a "Step k of N" line and a button
+    per step that jumps there (docs/assets/javascripts/scene-steps.js shows
+    them; without scripts they stay hidden). Under prefers-reduced-motion the
+    video gives way to its poster and one still per step, each captioned with
+    its step. The transcript is the captions track, grouped by step.
+    """
     alt = html.escape(fig.alt, quote=True)
     mp4, poster = fig.file(".mp4"), fig.file(".poster.png")
     captions, chapters = fig.file(".captions.vtt"), fig.file(".chapters.vtt")
     if not (mp4 and poster and captions):
         raise ValueError(f"scene {fig.id} lacks its MP4, poster or captions (was the figure build run?)")
     w, h = png_size(fig.files[poster])
+    try:
+        cues = vtt.read(fig.files[captions])
+        steps = vtt.read(fig.files[chapters]) if chapters else []
+    except OSError as exc:
+        raise ValueError(f"scene {fig.id}: cannot read {exc.filename}: {exc.strerror}") from None
     tracks = f'<track kind="captions" src="{relative(fig.site_path(captions))}" srclang="en" label="English" default>'
     if chapters:
         tracks += f'<track kind="chapters" src="{relative(fig.site_path(chapters))}" srclang="en" label="Steps">'
     poster_url = relative(fig.site_path(poster))
-    return (
-        f'<video class="sav-video" controls muted playsinline preload="none" poster="{poster_url}" '
-        f'width="{w}" height="{h}" aria-label="{alt}">'
+    out = (
+        f'<div class="sav-scene">'
+        f'<video class="sav-video" id="video-{fig.id}" controls muted playsinline preload="none" '
+        f'poster="{poster_url}" width="{w}" height="{h}" aria-label="{alt}">'
         f'<source src="{relative(fig.site_path(mp4))}" type="video/mp4">{tracks}</video>'
         f'<img class="sav-video__still" src="{poster_url}" alt="{alt}" width="{w}" height="{h}" loading="lazy">'
     )
+    if steps:
+        out += _step_nav(fig, steps) + _step_stills(fig, steps, cues, relative, w, h)
+    return out + "</div>" + _transcript(fig, steps, cues)
+
+
+def _step_title(k: int, n: int, step: vtt.Cue) -> str:
+    return f"Step {k} of {n}: {step.text}"
+
+
+def _step_nav(fig: SiteFigure, steps: list[vtt.Cue]) -> str:
+    n = len(steps)
+    buttons = "".join(
+        f'<li><button type="button" class="sav-steps__go" data-start="{s.start:.3f}">'
+        f'<span class="sav-steps__n">{k}</span> {html.escape(s.text)}</button></li>'
+        for k, s in enumerate(steps, 1)
+    )
+    first = html.escape(_step_title(1, n, steps[0]))
+    return (
+        f'<nav class="sav-steps" data-video="video-{fig.id}" aria-label="Steps of the animation" hidden>'
+        f'<p class="sav-steps__now" aria-live="polite">{first}</p><ol>{buttons}</ol></nav>'
+    )
+
+
+def _step_stills(fig: SiteFigure, steps, cues, relative, w: int, h: int) -> str:
+    n = len(steps)
+    items = []
+    for k, step in enumerate(steps, 1):
+        still = fig.file(f".step-{k}.png")
+        if still is None:
+            raise ValueError(f"scene {fig.id} has {n} chapters but no still of step {k} (was the figure build run?)")
+        title = html.escape(_step_title(k, n, step))
+        said = html.escape(" ".join(c.text for c in _cues_of(step, cues)), quote=True)
+        items.append(
+            f'<li><img src="{relative(fig.site_path(still))}" alt="{title}. {said}" width="{w}" height="{h}" '
+            f'loading="lazy" decoding="async"><span>{title}</span></li>'
+        )
+    return f'<ol class="sav-stills" aria-label="The animation, one still per step">{"".join(items)}</ol>'
+
+
+def _transcript(fig: SiteFigure, steps, cues) -> str:
+    parts = []
+    for k, step in enumerate(steps or [vtt.Cue(0.0, cues[-1].end if cues else 0.0, "")], 1):
+        text = " ".join(html.escape(c.text) for c in _cues_of(step, cues))
+        if steps:
+            head = f'<strong>{html.escape(_step_title(k, len(steps), step))}</strong> ({vtt.clock(step.start)}) '
+            parts.append(f"<p>{head}{text}</p>")
+        else:
+            parts.append(f"<p>{text}</p>")
+    return (
+        f'<details class="sav-transcript"><summary>Transcript of the animation</summary>{"".join(parts)}</details>'
+    )
+
+
+def _cues_of(step: vtt.Cue, cues: list[vtt.Cue]) -> list[vtt.Cue]:
+    """The captions that start within a step (a caption belongs to the step it begins in)."""
+    return [c for c in cues if step.start - 1e-3 <= c.start < step.end - 1e-3]
 
 
 MACROS = {"figure": figure, "value": value}

@@ -30,7 +30,7 @@ import manim as mn
 import numpy as np
 from PIL import Image
 
-from . import style
+from . import style, vtt
 
 QUALITY = {
     "draft": {"pixel_width": 854, "pixel_height": 480, "frame_rate": 15},
@@ -243,9 +243,9 @@ def render_scene(scene_cls, out_dir: Path, fig_id: str, quality: str) -> Caption
             movie = Path(scene.renderer.file_writer.movie_file_path)
             duration = scene.renderer.time
             reencode(movie, out_dir / f"{fig_id}.mp4", crf=CRF[quality], preset=PRESET[quality])
-    write_vtt(out_dir / f"{fig_id}.captions.vtt", scene.cues, duration)
+    vtt.write(out_dir / f"{fig_id}.captions.vtt", scene.cues, duration)
     if scene.chapters:
-        write_vtt(out_dir / f"{fig_id}.chapters.vtt", scene.chapters, duration)
+        vtt.write(out_dir / f"{fig_id}.chapters.vtt", scene.chapters, duration)
     # Stills: the last frame of each chapter, and the last frame as the poster.
     ends = [t for t, _ in scene.chapters[1:]] + [duration]
     frames = frames_at(out_dir / f"{fig_id}.mp4", [max(0.0, t - 0.05) for t in ends])
@@ -336,24 +336,6 @@ def frames_at(movie: Path, times: list[float]) -> list[np.ndarray]:
         if out[i] is None and last is not None:
             out[i] = last.to_ndarray(format="rgb24")
     return out
-
-
-def write_vtt(path: Path, cues: list[tuple[float, str]], duration: float) -> None:
-    lines = ["WEBVTT", ""]
-    for n, (start, words) in enumerate(cues):
-        end = cues[n + 1][0] if n + 1 < len(cues) else duration
-        if end <= start:
-            continue
-        lines += [str(n + 1), f"{_ts(start)} --> {_ts(end)}", words, ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
-
-
-def _ts(seconds: float) -> str:
-    ms = round(seconds * 1000)
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
 def scene_texts(scene_cls) -> list[str]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import tempfile
+from pathlib import Path
+
 import pytest
 
 # The helpers hold fixtures (`figures`: throwaway figure packages; `real_cache`, `real_matplotlib`: the
@@ -11,7 +15,7 @@ pytest_plugins = ["throwaway_figures", "real_figures"]
 from real_figures import real_figures  # noqa: E402
 from throwaway_figures import ROOT  # noqa: E402
 
-from figures_src import embed  # noqa: E402
+from figures_src import embed, vtt  # noqa: E402
 from figures_src.embed import EmbedError, SiteFigure  # noqa: E402
 
 DOCS = ROOT / "docs"
@@ -54,11 +58,20 @@ def test_every_macro_in_the_docs_expands():
 # --------------------------------------------------------------------------- macro behaviour
 
 
-def fake_files(fig: SiteFigure) -> SiteFigure:
+SCENE_CAPTIONS = [(0.0, "Scores <in>"), (2.5, "Still the scores."), (4.0, "The pie.")]
+SCENE_CHAPTERS = [(0.0, "Scores"), (4.0, "The pie")]
+
+
+def fake_files(fig: SiteFigure, root: Path | None = None) -> SiteFigure:
+    """The file names the build would give `fig`; a scene's tracks are real files (the page reads them)."""
     if fig.kind == "manim":
-        names = [".mp4", ".poster.png", ".captions.vtt"]
-    else:
-        names = [".light.svg", ".dark.svg", ".light.png", ".dark.png"]
+        root = root or Path(tempfile.mkdtemp(prefix="fake-scene-"))
+        vtt.write(root / f"{fig.id}.captions.vtt", SCENE_CAPTIONS, 6.0)
+        vtt.write(root / f"{fig.id}.chapters.vtt", SCENE_CHAPTERS, 6.0)
+        names = [".mp4", ".poster.png", ".captions.vtt", ".chapters.vtt", ".step-1.png", ".step-2.png"]
+        fig.files = {f"{fig.id}{n}": str(root / f"{fig.id}{n}") for n in names}
+        return fig
+    names = [".light.svg", ".dark.svg", ".light.png", ".dark.png"]
     fig.files = {f"{fig.id}{n}": f"/nonexistent/{fig.id}{n}" for n in names}
     return fig
 
@@ -96,50 +109,49 @@ def test_a_scene_is_embedded_as_a_video_with_captions(site):
     assert '<video' in out and 'src="../figures/scene-b/scene-b.mp4"' in out
     assert '<track kind="captions" src="../figures/scene-b/scene-b.captions.vtt"' in out
     assert 'poster="../figures/scene-b/scene-b.poster.png"' in out
+    assert '<track kind="chapters" src="../figures/scene-b/scene-b.chapters.vtt"' in out
 
 
-@pytest.mark.parametrize(("md", "says"), [
-    ('{{ figure("no-such-fig") }}', ["steps/softmax.md", "unknown figure id 'no-such-fig'", "fig-a"]),
-    ('{{ value("no-such-fig", "x") }}', ["steps/softmax.md", "'no-such-fig'"]),
-    ('{{ value("fig-a", "weight.cat", "pct") }}', ["steps/softmax.md", "fig-a", "weight.cat", "animal, it"]),
-    ('{{ value("fig-a", "weight.animal", "percent") }}', ["steps/softmax.md", "fig-a", "unknown format 'percent'"]),
-    ('{{ value("fig-a", "weight") }}', ["steps/softmax.md", "fig-a", "only numbers"]),
-    ('{{ figur("fig-a") }}', ["steps/softmax.md", "unknown macro figur()"]),
-    ("{{ figure(fig_a) }}", ["steps/softmax.md", "string literals"]),
-    ("{{ figure() }}", ["steps/softmax.md", "needs a figure id"]),
-    ('{{ figure("fig-a", "extra") }}', ["steps/softmax.md", "fig-a"]),
-], ids=["unknown-id", "unknown-id-in-value", "unknown-key", "unknown-format", "not-a-number", "unknown-macro",
-        "not-a-literal", "no-id", "extra-argument"])
-def test_a_bad_macro_raises_naming_the_page_and_what_is_wrong(site, md, says):
-    for run in (lambda: expand(f"Text.\n\n{md}\n", site), lambda: embed.check(md, "steps/softmax.md", site)):
-        with pytest.raises(EmbedError) as info:
-            run()
-        for part in says:
-            assert part in str(info.value), (part, str(info.value))
+def test_a_scene_has_its_steps_its_stills_and_its_transcript(site):
+    out = expand('{{ figure("scene-b") }}', site)
+    # a button per chapter, starting where the chapter starts, hidden until the script shows it
+    nav = re.search(r'<nav class="sav-steps" data-video="video-scene-b"[^>]* hidden>(.*?)</nav>', out).group(1)
+    assert 'id="video-scene-b"' in out
+    assert re.findall(r'data-start="([\d.]+)"', nav) == ["0.000", "4.000"]
+    assert '<span class="sav-steps__n">2</span> The pie</button>' in nav  # the visible text is its name
+    assert '<p class="sav-steps__now" aria-live="polite">Step 1 of 2: Scores</p>' in nav
+    # one still per step, its alt text the step and what the captions say during it
+    stills = re.findall(r'<img src="([^"]+)" alt="([^"]+)"', out.split('<ol class="sav-stills"')[1])
+    assert stills == [
+        ("../figures/scene-b/scene-b.step-1.png", "Step 1 of 2: Scores. Scores &lt;in&gt; Still the scores."),
+        ("../figures/scene-b/scene-b.step-2.png", "Step 2 of 2: The pie. The pie."),
+    ]
+    # the transcript: every caption, under the step it is said in, with the step's start time
+    transcript = re.search(r'<details class="sav-transcript">(.*?)</details>', out).group(1)
+    assert "<p><strong>Step 1 of 2: Scores</strong> (0:00) Scores &lt;in&gt; Still the scores.</p>" in transcript
+    assert "<p><strong>Step 2 of 2: The pie</strong> (0:04) The pie.</p>" in transcript
+    # and the figure's caption stays the figure's last child
+    assert out.endswith("</figcaption></figure>")
 
 
-@pytest.mark.parametrize("md", [
-    'Write `{{ figure("nope") }}` to embed.',
-    'Write ``{{ figure("nope") }}`` to embed.',
-    '```markdown\n{{ figure("nope") }}\n```\n',
-    '~~~\n{{ figure("nope") }}\n~~~\n',
-    '````markdown\n```\n{{ figure("nope") }}\n```\n````\n',
-    '!!! example\n\n    ```markdown\n    {{ figure("nope") }}\n    ```\n',
-    '1. a list item\n\n    ```\n    {{ value("nope", "x") }}\n    ```\n',
-])
-def test_macros_inside_code_are_left_alone(site, md):
-    assert expand(md, site) == md
-    embed.check(md, "page.md", site)  # no EmbedError
-    assert embed.references(md) == []
+def test_a_scene_with_a_missing_still_or_track_fails_naming_it(site, tmp_path):
+    scene = site["scene-b"]
+    del scene.files["scene-b.step-2.png"]
+    with pytest.raises(EmbedError, match=r"scene scene-b has 2 chapters but no still of step 2"):
+        expand('{{ figure("scene-b") }}', site)
+    scene = fake_files(SiteFigure("scene-c", "manim", "Scene", "desc", "alt", {}), tmp_path)
+    (tmp_path / "scene-c.captions.vtt").write_text("not a track", encoding="utf-8")
+    with pytest.raises(EmbedError, match=r"scene-c.captions.vtt: not a WebVTT file"):
+        expand('{{ figure("scene-c") }}', {**site, "scene-c": scene})
+    (tmp_path / "scene-c.captions.vtt").unlink()
+    with pytest.raises(EmbedError, match=r"scene scene-c: cannot read .*scene-c.captions.vtt"):
+        expand('{{ figure("scene-c") }}', {**site, "scene-c": scene})
 
 
-def test_code_does_not_hide_the_macros_around_it(site):
-    md = 'Use `{{ figure("x") }}`:\n\n```\ncode\n```\n\n{{ value("fig-a", "weight.animal", "pct") }} `b`'
-    assert expand(md, site) == md.replace('{{ value("fig-a", "weight.animal", "pct") }}', "32.2%")
-    with pytest.raises(EmbedError, match="nope"):
-        expand('```\nx\n```\n{{ figure("nope") }}\n```\ny\n```', site)
-
-
-def test_references_lists_every_call_in_order():
-    md = '{{ figure("a") }} and {{ value("b", "k.0", "pct") }} `{{ figure("c") }}`'
-    assert embed.references(md) == [("figure", ("a",)), ("value", ("b", "k.0", "pct"))]
+def test_vtt_reads_back_what_it_writes(tmp_path):
+    path = tmp_path / "t.vtt"
+    cues = [(0.0, "one"), (61.25, "ends where it starts: not written"), (61.25, "two"), (3725.5, "three")]
+    vtt.write(path, cues, 3730.0)
+    assert vtt.read(path) == [vtt.Cue(0.0, 61.25, "one"), vtt.Cue(61.25, 3725.5, "two"),
+                              vtt.Cue(3725.5, 3730.0, "three")]
+    assert vtt.clock(61.25) == "1:01" and vtt.timestamp(3725.5) == "01:02:05.500"

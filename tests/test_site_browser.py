@@ -675,3 +675,56 @@ def _axe_problems(violations: list[dict], where: str) -> list[str]:
         nodes = v["nodes"][:6] + ([f"... and {len(v['nodes']) - 6} more"] if len(v["nodes"]) > 6 else [])
         out.append(f"axe {v['id']} ({v['impact']}, {where}): {v['help']}\n      " + "\n      ".join(nodes))
     return out
+
+
+# --------------------------------------------------------------------------- an animation's steps
+
+STEP_STATE = """nav => {
+  const v = document.getElementById(nav.dataset.video);
+  return {
+    hidden: nav.hidden,
+    now: nav.querySelector(".sav-steps__now").textContent,
+    current: [...nav.querySelectorAll("button")].findIndex(b => b.getAttribute("aria-current") === "step"),
+    starts: [...nav.querySelectorAll("button")].map(b => parseFloat(b.dataset.start)),
+    time: v.currentTime,
+    paused: v.paused,
+  };
+}"""
+
+
+def test_a_step_button_plays_the_animation_from_that_step(built_site, site_url):
+    """On the walk-through's page: the steps show, "Step k of N" names the step, a button jumps there."""
+    pytest.importorskip("playwright.async_api", reason="Playwright is installed by scripts/setup.sh")
+    pages = [p for p in site_pages(built_site) if "sav-steps" in (built_site / p / "index.html").read_text("utf-8")]
+    assert pages, "no page shows an animation's steps"
+    path = "" if "" in pages else pages[0]  # the home page has the walk-through
+
+    async def run() -> tuple[dict, dict]:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = await browser.new_page()
+                errors: list[str] = []
+                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+                await page.goto(site_url + path, wait_until="load")
+                nav = page.locator("nav.sav-steps").first
+                before = await nav.evaluate(STEP_STATE)
+                k = len(before["starts"]) - 1  # the last step: the furthest jump
+                await nav.locator("button").nth(k).click()
+                await page.wait_for_function(
+                    "([nav, t]) => document.getElementById(nav.dataset.video).currentTime >= t",
+                    arg=[await nav.element_handle(), before["starts"][k]], timeout=MEDIA_TIMEOUT_MS)
+                after = await nav.evaluate(STEP_STATE)
+                assert not errors, errors
+                return before, after
+            finally:
+                await browser.close()
+
+    before, after = asyncio.run(run())
+    n = len(before["starts"])
+    assert n >= 2 and not before["hidden"] and before["current"] == 0 and before["now"].startswith(f"Step 1 of {n}:")
+    assert before["starts"] == sorted(before["starts"]) and before["starts"][0] == 0.0
+    assert after["time"] >= before["starts"][-1] and not after["paused"]
+    assert after["current"] == n - 1 and after["now"].startswith(f"Step {n} of {n}:"), after
