@@ -146,9 +146,11 @@ def data_tables(data: dict) -> str:
         elif isinstance(v, list) and v and all(isinstance(x, (int, float)) for x in v):
             blocks.append(f"**`{key}`**: " + ", ".join(_num(x) for x in v))
         elif isinstance(v, list) and v and all(_numbers(r) for r in v):
-            rows = "\n".join("| " + " | ".join(_num(x) for x in r) + " |" for r in v)
+            # a matrix: rows and columns numbered from 1, so that no header cell is empty
+            rows = "\n".join(f"| {i} | " + " | ".join(_num(x) for x in r) + " |" for i, r in enumerate(v, 1))
             width = max(len(r) for r in v)
-            blocks.append(f"**`{key}`** ({len(v)} × {width})\n\n|{' |' * width}\n|{'---|' * width}\n{rows}")
+            head = "| row | " + " | ".join(str(j) for j in range(1, width + 1)) + " |"
+            blocks.append(f"**`{key}`** ({len(v)} × {width})\n\n{head}\n|---|{'---|' * width}\n{rows}")
     out = []
     if scalars:
         out.append("| key | value |\n|---|---|\n" + "\n".join(scalars))

@@ -155,3 +155,50 @@ def test_vtt_reads_back_what_it_writes(tmp_path):
     assert vtt.read(path) == [vtt.Cue(0.0, 61.25, "one"), vtt.Cue(61.25, 3725.5, "two"),
                               vtt.Cue(3725.5, 3730.0, "three")]
     assert vtt.clock(61.25) == "1:01" and vtt.timestamp(3725.5) == "01:02:05.500"
+
+
+@pytest.mark.parametrize(("md", "says"), [
+    ('{{ figure("no-such-fig") }}', ["steps/softmax.md", "unknown figure id 'no-such-fig'", "fig-a"]),
+    ('{{ value("no-such-fig", "x") }}', ["steps/softmax.md", "'no-such-fig'"]),
+    ('{{ value("fig-a", "weight.cat", "pct") }}', ["steps/softmax.md", "fig-a", "weight.cat", "animal, it"]),
+    ('{{ value("fig-a", "weight.animal", "percent") }}', ["steps/softmax.md", "fig-a", "unknown format 'percent'"]),
+    ('{{ value("fig-a", "weight") }}', ["steps/softmax.md", "fig-a", "only numbers"]),
+    ('{{ figur("fig-a") }}', ["steps/softmax.md", "unknown macro figur()"]),
+    ("{{ figure(fig_a) }}", ["steps/softmax.md", "string literals"]),
+    ("{{ figure() }}", ["steps/softmax.md", "needs a figure id"]),
+    ('{{ figure("fig-a", "extra") }}', ["steps/softmax.md", "fig-a"]),
+], ids=["unknown-id", "unknown-id-in-value", "unknown-key", "unknown-format", "not-a-number", "unknown-macro",
+        "not-a-literal", "no-id", "extra-argument"])
+def test_a_bad_macro_raises_naming_the_page_and_what_is_wrong(site, md, says):
+    for run in (lambda: expand(f"Text.\n\n{md}\n", site), lambda: embed.check(md, "steps/softmax.md", site)):
+        with pytest.raises(EmbedError) as info:
+            run()
+        for part in says:
+            assert part in str(info.value), (part, str(info.value))
+
+
+@pytest.mark.parametrize("md", [
+    'Write `{{ figure("nope") }}` to embed.',
+    'Write ``{{ figure("nope") }}`` to embed.',
+    '```markdown\n{{ figure("nope") }}\n```\n',
+    '~~~\n{{ figure("nope") }}\n~~~\n',
+    '````markdown\n```\n{{ figure("nope") }}\n```\n````\n',
+    '!!! example\n\n    ```markdown\n    {{ figure("nope") }}\n    ```\n',
+    '1. a list item\n\n    ```\n    {{ value("nope", "x") }}\n    ```\n',
+])
+def test_macros_inside_code_are_left_alone(site, md):
+    assert expand(md, site) == md
+    embed.check(md, "page.md", site)  # no EmbedError
+    assert embed.references(md) == []
+
+
+def test_code_does_not_hide_the_macros_around_it(site):
+    md = 'Use `{{ figure("x") }}`:\n\n```\ncode\n```\n\n{{ value("fig-a", "weight.animal", "pct") }} `b`'
+    assert expand(md, site) == md.replace('{{ value("fig-a", "weight.animal", "pct") }}', "32.2%")
+    with pytest.raises(EmbedError, match="nope"):
+        expand('```\nx\n```\n{{ figure("nope") }}\n```\ny\n```', site)
+
+
+def test_references_lists_every_call_in_order():
+    md = '{{ figure("a") }} and {{ value("b", "k.0", "pct") }} `{{ figure("c") }}`'
+    assert embed.references(md) == [("figure", ("a",)), ("value", ("b", "k.0", "pct"))]
