@@ -256,9 +256,14 @@ def _step_nav(fig: SiteFigure, steps: list[vtt.Cue]) -> str:
     )
     first = html.escape(_step_title(1, n, steps[0]))
     return (
-        f'<nav class="sav-steps" data-video="video-{fig.id}" aria-label="Steps of the animation" hidden>'
+        f'<nav class="sav-steps" data-video="video-{fig.id}" aria-label="{_steps_label(fig)}" hidden>'
         f'<p class="sav-steps__now" aria-live="polite">{first}</p><ol>{buttons}</ol></nav>'
     )
+
+
+def _steps_label(fig: SiteFigure) -> str:
+    """The name of a scene's step list, unique on a page with two scenes: "Steps of: <caption's first part>"."""
+    return html.escape(f"Steps of: {fig.caption.split(':')[0].strip()}", quote=True)
 
 
 def _step_stills(fig: SiteFigure, steps, cues, relative, w: int, h: int) -> str:

@@ -115,7 +115,8 @@ def test_a_scene_is_embedded_as_a_video_with_captions(site):
 def test_a_scene_has_its_steps_its_stills_and_its_transcript(site):
     out = expand('{{ figure("scene-b") }}', site)
     # a button per chapter, starting where the chapter starts, hidden until the script shows it
-    nav = re.search(r'<nav class="sav-steps" data-video="video-scene-b"[^>]* hidden>(.*?)</nav>', out).group(1)
+    nav_open = '<nav class="sav-steps" data-video="video-scene-b" aria-label="Steps of: Scene" hidden>'
+    nav = re.search(re.escape(nav_open) + "(.*?)</nav>", out).group(1)
     assert 'id="video-scene-b"' in out
     assert re.findall(r'data-start="([\d.]+)"', nav) == ["0.000", "4.000"]
     assert '<span class="sav-steps__n">2</span> The pie</button>' in nav  # the visible text is its name

@@ -31,8 +31,13 @@ function setUpSceneSteps() {
       return k;
     }
 
-    // Seek to t once the video can go there. A server without range requests (python -m http.server,
-    // say) lets the browser seek only within what it has downloaded, so wait for that part to arrive.
+    // Seek to t once the video can go there. A server without range requests (`mkdocs serve`,
+    // `python -m http.server`) lets the browser seek only within what it has downloaded, and
+    // sometimes not even there once the whole file has arrived: then play the downloaded file
+    // from memory (a blob: URL is always seekable). Try on each download event and, as the
+    // last of those is not always sent, every 250 ms.
+    var retry = null;
+    var fromMemory = false;
     function seekTo(t) {
       function canGo() {
         for (var r = 0; r < video.seekable.length; r++) {
@@ -40,20 +45,35 @@ function setUpSceneSteps() {
         }
         return false;
       }
+      function stop() {
+        clearInterval(retry);
+        ["progress", "canplaythrough", "suspend"].forEach(function (e) { video.removeEventListener(e, go); });
+      }
+      function playFromMemory() {
+        fromMemory = true;
+        fetch(video.currentSrc)
+          .then(function (r) { return r.blob(); })
+          .then(function (blob) { video.src = URL.createObjectURL(blob); video.load(); })
+          .catch(function () { stop(); pending = false; });
+      }
       function go() {
-        if (!canGo()) return false;
-        video.removeEventListener("progress", go);
-        video.removeEventListener("canplaythrough", go);
+        if (!canGo()) {
+          var downloaded = video.networkState === video.NETWORK_IDLE && video.readyState >= video.HAVE_ENOUGH_DATA;
+          if (downloaded && !fromMemory && video.currentSrc.indexOf("blob:") !== 0) playFromMemory();
+          return false;
+        }
+        stop();
         pending = false;
         video.currentTime = t;
         var played = video.play();
         if (played && played.catch) played.catch(function () {});
         return true;
       }
+      stop();  // a jump asked for before the last one arrived replaces it
       if (go()) return;
       video.preload = "auto";  // preload="none" has loaded nothing yet
-      video.addEventListener("progress", go);
-      video.addEventListener("canplaythrough", go);
+      ["progress", "canplaythrough", "suspend"].forEach(function (e) { video.addEventListener(e, go); });
+      retry = setInterval(go, 250);
       if (video.readyState === 0) video.load();
     }
 
