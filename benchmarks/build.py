@@ -49,10 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not rewrite benchmarks/README.md")
     args = parser.parse_args(argv)
 
+    # The builds load both cores themselves (the load at the end says so); what runs beside them
+    # before they start is what would skew them.
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     with tempfile.TemporaryDirectory(prefix="figures-bench-") as tmp:
         bench = Bench(Path(tmp))
         rows = bench.run(args.runs, args.change, timed_cold=not args.skip_cold)
-        table = render_table(rows, bench)
+        table = render_table(rows, bench, load_before)
     print(table)
     if not args.no_write:
         print(f"\nwritten to {write_section('build', readme(table))}", file=sys.stderr)
@@ -143,7 +146,7 @@ LABELS = {
 }
 
 
-def render_table(rows: dict[str, list[float]], bench: Bench) -> str:
+def render_table(rows: dict[str, list[float]], bench: Bench, load_before: float | None = None) -> str:
     plain = statistics.median(rows["plain"])
     kinds = [k for k, _ in bench.figures.values()]
     lines = [
@@ -162,13 +165,18 @@ def render_table(rows: dict[str, list[float]], bench: Bench) -> str:
     lines += [
         "",
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}; load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
-        "(1 / 5 / 15 min).",
+        f"Python {platform.python_version()}; load average before the first build {_load(load_before)}, at the end "
+        f"{_load(load[0])} / {_load(load[1])} / {_load(load[2])} (1 / 5 / 15 min; the builds themselves keep both "
+        "cores busy).",
     ]
-    if load[0] != "?" and max(load) > (os.cpu_count() or 1):
-        lines.append("The machine was shared while this ran (load above its core count): every time is inflated "
+    if load_before is not None and load_before > 1.0:
+        lines.append("Other work was running when this started (1-minute load above 1): every time is inflated "
                      "and noisy; the ratios to the plain build, measured in the same minutes, are the result.")
     return "\n".join(lines)
+
+
+def _load(x) -> str:
+    return "?" if x is None or x == "?" else f"{x:.1f}"
 
 
 def readme(table: str) -> str:

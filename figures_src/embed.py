@@ -270,13 +270,15 @@ def _step_stills(fig: SiteFigure, steps, cues, relative, w: int, h: int) -> str:
     n = len(steps)
     items = []
     for k, step in enumerate(steps, 1):
-        still = fig.file(f".step-{k}.png")
-        if still is None:
+        if fig.file(f".step-{k}.png") is None:
             raise ValueError(f"scene {fig.id} has {n} chapters but no still of step {k} (was the figure build run?)")
+        # the thumbnail where the site made one (thumbs.py): the stills are shown small, several to a row
+        still = fig.file(f".step-{k}.thumb.png") or fig.file(f".step-{k}.png")
+        sw, sh = png_size(fig.files[still]) if still.endswith(".thumb.png") else (w, h)
         title = html.escape(_step_title(k, n, step))
         said = html.escape(" ".join(c.text for c in _cues_of(step, cues)), quote=True)
         items.append(
-            f'<li><img src="{relative(fig.site_path(still))}" alt="{title}. {said}" width="{w}" height="{h}" '
+            f'<li><img src="{relative(fig.site_path(still))}" alt="{title}. {said}" width="{sw}" height="{sh}" '
             f'loading="lazy" decoding="async"><span>{title}</span></li>'
         )
     return f'<ol class="sav-stills" aria-label="The animation, one still per step">{"".join(items)}</ol>'

@@ -1,4 +1,4 @@
-"""Small PNG thumbnails for the gallery, made from each figure's PNGs (or a scene's poster).
+"""Small PNG thumbnails for the gallery, made from each figure's PNGs (or a scene's poster and step stills).
 
 The gallery shows every figure at once: with the full 2x PNGs (about 100 KB
 each) a phone on a slow network waited seconds for the first row. A thumbnail
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from pathlib import Path
 
@@ -23,6 +24,17 @@ COLOURS = 128
 PRUNE_AFTER = 3600.0  # seconds an unused thumbnail is kept (as the figure cache: a concurrent build may use it)
 # source suffix -> thumbnail suffix; the thumbnail names never end like a download (".light.png", ".poster.png")
 SOURCES = {".light.png": ".light.thumb.png", ".dark.png": ".dark.thumb.png", ".poster.png": ".poster.thumb.png"}
+# A scene's still of each step, shown small beside the others (reduced motion, the print page): ".step-3.png"
+STEP = re.compile(r"\.step-(\d+)\.png$")
+
+
+def thumb_name(name: str) -> str | None:
+    """The name of the thumbnail of the file `name`, or None if it has none."""
+    for suffix, thumb_suffix in SOURCES.items():
+        if name.endswith(suffix):
+            return name.removesuffix(suffix) + thumb_suffix
+    m = STEP.search(name)
+    return f"{name[:m.start()]}.step-{m.group(1)}.thumb.png" if m else None
 
 
 def thumbnail(src: Path, cache: Path) -> Path:
@@ -53,11 +65,11 @@ def add_thumbnails(figures, cache: Path) -> None:
     used = set()
     for fig in figures.values():
         for name, path in list(fig.files.items()):
-            for suffix, thumb_suffix in SOURCES.items():
-                if name.endswith(suffix):
-                    thumb = thumbnail(Path(path), cache)
-                    fig.files[name.removesuffix(suffix) + thumb_suffix] = str(thumb)
-                    used.add(thumb.name)
+            small = thumb_name(name)
+            if small is not None:
+                thumb = thumbnail(Path(path), cache)
+                fig.files[small] = str(thumb)
+                used.add(thumb.name)
     prune(cache, used)
 
 

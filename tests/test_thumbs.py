@@ -73,3 +73,26 @@ def test_thumbnails_of_figures_gone_are_pruned_only_an_hour_after_their_last_use
     thumbs.add_thumbnails(figs, cache)
     assert not old.exists() and kept.exists()
     assert time.time() - kept.stat().st_mtime < 60
+
+
+def test_a_scenes_step_stills_get_thumbnails_and_the_page_shows_those(tmp_path):
+    from figures_src import embed, vtt
+
+    fid = "scene-x"
+    vtt.write(tmp_path / f"{fid}.captions.vtt", [(0.0, "One."), (1.0, "Two.")], 2.0)
+    vtt.write(tmp_path / f"{fid}.chapters.vtt", [(0.0, "First"), (1.0, "Second")], 2.0)
+    files = {f"{fid}.captions.vtt": str(tmp_path / f"{fid}.captions.vtt"),
+             f"{fid}.chapters.vtt": str(tmp_path / f"{fid}.chapters.vtt"),
+             f"{fid}.mp4": str(tmp_path / f"{fid}.mp4")}
+    for name in (".poster.png", ".step-1.png", ".step-2.png"):
+        files[fid + name] = str(png(tmp_path / f"{fid}{name}", seed=len(files)))
+    figs = {fid: SiteFigure(fid, "manim", "Scene: x.", "", "Alt.", {}, files)}
+    thumbs.add_thumbnails(figs, tmp_path / "cache")
+    assert {f"{fid}.step-1.thumb.png", f"{fid}.step-2.thumb.png", f"{fid}.poster.thumb.png"} <= set(files)
+    assert thumbs.thumb_name(f"{fid}.step-12.png") == f"{fid}.step-12.thumb.png"
+    assert thumbs.thumb_name(f"{fid}.mp4") is None
+
+    out = embed.expand('{{ figure("scene-x") }}', "index.md", figs, relative=lambda p: p)
+    stills = re.findall(r'<img src="([^"]+)" alt="Step[^"]*" width="(\d+)" height="(\d+)"', out)
+    assert stills == [(f"figures/{fid}/{fid}.step-{k}.thumb.png", str(thumbs.WIDTH), "360") for k in (1, 2)]
+    assert f'poster="figures/{fid}/{fid}.poster.png"' in out  # the video keeps its full-size poster
