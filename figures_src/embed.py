@@ -240,7 +240,7 @@ def video_html(fig: SiteFigure, relative) -> str:
     )
     if steps:
         out += _step_nav(fig, steps) + _step_stills(fig, steps, cues, relative, w, h)
-    return out + "</div>" + _transcript(fig, steps, cues)
+    return out + "</div>" + _transcript(steps, cues)
 
 
 def _step_title(k: int, n: int, step: vtt.Cue) -> str:
@@ -274,7 +274,8 @@ def _step_stills(fig: SiteFigure, steps, cues, relative, w: int, h: int) -> str:
             raise ValueError(f"scene {fig.id} has {n} chapters but no still of step {k} (was the figure build run?)")
         # the thumbnail where the site made one (thumbs.py): the stills are shown small, several to a row
         still = fig.file(f".step-{k}.thumb.png") or fig.file(f".step-{k}.png")
-        sw, sh = png_size(fig.files[still]) if still.endswith(".thumb.png") else (w, h)
+        size = png_size(fig.files[still])
+        sw, sh = size if size[0] else (w, h)
         title = html.escape(_step_title(k, n, step))
         said = html.escape(" ".join(c.text for c in _cues_of(step, cues)), quote=True)
         items.append(
@@ -284,18 +285,20 @@ def _step_stills(fig: SiteFigure, steps, cues, relative, w: int, h: int) -> str:
     return f'<ol class="sav-stills" aria-label="The animation, one still per step">{"".join(items)}</ol>'
 
 
-def _transcript(fig: SiteFigure, steps, cues) -> str:
-    parts = []
-    for k, step in enumerate(steps or [vtt.Cue(0.0, cues[-1].end if cues else 0.0, "")], 1):
-        text = " ".join(html.escape(c.text) for c in _cues_of(step, cues))
-        if steps:
-            head = f'<strong>{html.escape(_step_title(k, len(steps), step))}</strong> ({vtt.clock(step.start)}) '
-            parts.append(f"<p>{head}{text}</p>")
-        else:
-            parts.append(f"<p>{text}</p>")
-    return (
-        f'<details class="sav-transcript"><summary>Transcript of the animation</summary>{"".join(parts)}</details>'
-    )
+def _transcript(steps: list[vtt.Cue], cues: list[vtt.Cue]) -> str:
+    """Every caption, in paragraphs: one per step (its title and start time first), or one in all."""
+    def said(cs) -> str:
+        return " ".join(html.escape(c.text) for c in cs)
+
+    if steps:
+        parts = [
+            f"<p><strong>{html.escape(_step_title(k, len(steps), step))}</strong> ({vtt.clock(step.start)}) "
+            f"{said(_cues_of(step, cues))}</p>"
+            for k, step in enumerate(steps, 1)
+        ]
+    else:
+        parts = [f"<p>{said(cues)}</p>"]
+    return f'<details class="sav-transcript"><summary>Transcript of the animation</summary>{"".join(parts)}</details>'
 
 
 def _cues_of(step: vtt.Cue, cues: list[vtt.Cue]) -> list[vtt.Cue]:

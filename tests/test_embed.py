@@ -135,6 +135,16 @@ def test_a_scene_has_its_steps_its_stills_and_its_transcript(site):
     assert out.endswith("</figcaption></figure>")
 
 
+def test_a_scene_without_chapters_has_no_steps_and_a_transcript_in_one_paragraph(site):
+    scene = site["scene-b"]
+    del scene.files["scene-b.chapters.vtt"]
+    out = expand('{{ figure("scene-b") }}', site)
+    assert "sav-steps" not in out and "sav-stills" not in out and "kind=\"chapters\"" not in out
+    transcript = re.search(r'<details class="sav-transcript">(.*?)</details>', out).group(1)
+    said = "Scores &lt;in&gt; Still the scores. The pie."
+    assert transcript == f"<summary>Transcript of the animation</summary><p>{said}</p>"
+
+
 def test_a_scene_with_a_missing_still_or_track_fails_naming_it(site, tmp_path):
     scene = site["scene-b"]
     del scene.files["scene-b.step-2.png"]
