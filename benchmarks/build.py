@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 IGNORE = shutil.ignore_patterns(".git", ".venv", ".cache", "site", "__pycache__", ".hypothesis", ".pytest_cache",
                                 ".ruff_cache", "node_modules", "*.egg-info", "media")
 TARGET = 1.3
+QUIET_WAIT = 240  # seconds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,8 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     # The builds load both cores themselves (the load at the end says so); what runs beside them
-    # before they start is what would skew them.
-    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    # before they start is what would skew them. The 1-minute load trails by a minute or two: wait
+    # (up to QUIET_WAIT seconds) for the machine to settle after whatever ran before.
+    load_before = wait_for_quiet() if hasattr(os, "getloadavg") else None
     with tempfile.TemporaryDirectory(prefix="figures-bench-") as tmp:
         bench = Bench(Path(tmp))
         rows = bench.run(args.runs, args.change, timed_cold=not args.skip_cold)
@@ -173,6 +175,15 @@ def render_table(rows: dict[str, list[float]], bench: Bench, load_before: float 
         lines.append("Other work was running when this started (1-minute load above 1): every time is inflated "
                      "and noisy; the ratios to the plain build, measured in the same minutes, are the result.")
     return "\n".join(lines)
+
+
+def wait_for_quiet(limit: float = 1.0) -> float:
+    """Wait until the 1-minute load average is at most `limit` (QUIET_WAIT seconds at most); return it."""
+    deadline = time.monotonic() + QUIET_WAIT
+    while (load := os.getloadavg()[0]) > limit and time.monotonic() < deadline:
+        say(f"waiting for a quiet machine: 1-minute load {load:.1f} > {limit:.1f}")
+        time.sleep(15)
+    return load
 
 
 def _load(x) -> str:

@@ -222,6 +222,8 @@ def video_html(fig: SiteFigure, relative) -> str:
     if not (mp4 and poster and captions):
         raise ValueError(f"scene {fig.id} lacks its MP4, poster or captions (was the figure build run?)")
     w, h = png_size(fig.files[poster])
+    # the page shows the poster's WebP where the site made one (thumbs.py); the PNG stays the download
+    shown = fig.file(".poster.web.webp") or poster
     try:
         cues = vtt.read(fig.files[captions])
         steps = vtt.read(fig.files[chapters]) if chapters else []
@@ -230,7 +232,7 @@ def video_html(fig: SiteFigure, relative) -> str:
     tracks = f'<track kind="captions" src="{relative(fig.site_path(captions))}" srclang="en" label="English" default>'
     if chapters:
         tracks += f'<track kind="chapters" src="{relative(fig.site_path(chapters))}" srclang="en" label="Steps">'
-    poster_url = relative(fig.site_path(poster))
+    poster_url = relative(fig.site_path(shown))
     out = (
         f'<div class="sav-scene">'
         f'<video class="sav-video" id="video-{fig.id}" controls muted playsinline preload="none" '

@@ -105,7 +105,7 @@ def _run_build(quality: str) -> figure_build.Report:
 
 def on_files(files, config):
     site, info = _state["site"], _state["info"]
-    thumbs.add_thumbnails(site, figure_build.DEFAULT_CACHE / "thumbs")  # for the gallery
+    thumbs.add_thumbnails(site, figure_build.DEFAULT_CACHE / "thumbs")  # gallery, step stills, WebP posters
     for fig in site.values():
         for name, path in sorted(fig.files.items()):
             files.append(File.generated(config, fig.site_path(name), abs_src_path=path))

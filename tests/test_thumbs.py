@@ -95,4 +95,8 @@ def test_a_scenes_step_stills_get_thumbnails_and_the_page_shows_those(tmp_path):
     out = embed.expand('{{ figure("scene-x") }}', "index.md", figs, relative=lambda p: p)
     stills = re.findall(r'<img src="([^"]+)" alt="Step[^"]*" width="(\d+)" height="(\d+)"', out)
     assert stills == [(f"figures/{fid}/{fid}.step-{k}.thumb.png", str(thumbs.WIDTH), "360") for k in (1, 2)]
-    assert f'poster="figures/{fid}/{fid}.poster.png"' in out  # the video keeps its full-size poster
+    # the page shows the poster as WebP, at full size, smaller than the PNG that stays the download
+    web = f"{fid}.poster.web.webp"
+    assert f'poster="figures/{fid}/{web}"' in out and f'class="sav-video__still" src="figures/{fid}/{web}"' in out
+    with Image.open(files[web]) as im:
+        assert im.format == "WEBP" and im.size == (1280, 960)  # 1600 x 1200 made 1280 wide
