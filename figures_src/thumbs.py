@@ -44,44 +44,44 @@ WEB_POSTER_WIDTH = 1280
 WEB_POSTER_QUALITY = 88
 
 
-def web_poster(src: Path, cache: Path) -> Path:
-    """The WebP of a scene's poster `src`, made once per distinct content (as `thumbnail`)."""
-    digest = hashlib.sha256(src.read_bytes()).hexdigest()[:24]
-    out = cache / f"{digest}-poster-{WEB_POSTER_WIDTH}-{WEB_POSTER_QUALITY}.webp"
-    if out.is_file():
-        os.utime(out)
-        return out
-    cache.mkdir(parents=True, exist_ok=True)
-    with Image.open(src) as im:
-        im = im.convert("RGB")
-        if im.width > WEB_POSTER_WIDTH:
-            im = im.resize((WEB_POSTER_WIDTH, round(im.height * WEB_POSTER_WIDTH / im.width)),
-                           Image.Resampling.LANCZOS)
-        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-        try:
-            im.save(tmp, format="WEBP", quality=WEB_POSTER_QUALITY, method=6)
-            os.replace(tmp, out)
-        finally:
-            tmp.unlink(missing_ok=True)
-    return out
-
-
 def thumbnail(src: Path, cache: Path) -> Path:
-    """The thumbnail of `src`, made once per distinct content (atomic write; safe for concurrent builds)."""
+    """The thumbnail of `src`: WIDTH wide, in at most COLOURS colours, as PNG."""
+
+    def make(im: Image.Image) -> Image.Image:
+        return _narrow(im, WIDTH).quantize(colors=COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+
+    return _made_once(src, cache, f"{WIDTH}-{COLOURS}.png", make, format="PNG", optimize=True)
+
+
+def web_poster(src: Path, cache: Path) -> Path:
+    """The page's WebP of a scene's poster `src`."""
+    return _made_once(src, cache, f"poster-{WEB_POSTER_WIDTH}-{WEB_POSTER_QUALITY}.webp",
+                      lambda im: _narrow(im, WEB_POSTER_WIDTH), format="WEBP", quality=WEB_POSTER_QUALITY, method=6)
+
+
+def _narrow(im: Image.Image, width: int) -> Image.Image:
+    """`im` at most `width` pixels wide, its proportions kept."""
+    if im.width <= width:
+        return im
+    return im.resize((width, round(im.height * width / im.width)), Image.Resampling.LANCZOS)
+
+
+def _made_once(src: Path, cache: Path, kind: str, make, **save) -> Path:
+    """`make(the RGB image of src)` saved as cache/<hash of src>-<kind>, once per distinct content of `src`.
+
+    The write is atomic (a temporary name, then a rename), so concurrent builds are safe.
+    """
     digest = hashlib.sha256(src.read_bytes()).hexdigest()[:24]
-    out = cache / f"{digest}-{WIDTH}-{COLOURS}.png"
+    out = cache / f"{digest}-{kind}"
     if out.is_file():
         os.utime(out)  # marks it used, for prune()
         return out
     cache.mkdir(parents=True, exist_ok=True)
     with Image.open(src) as im:
-        im = im.convert("RGB")
-        if im.width > WIDTH:
-            im = im.resize((WIDTH, round(im.height * WIDTH / im.width)), Image.Resampling.LANCZOS)
-        small = im.quantize(colors=COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        made = make(im.convert("RGB"))
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
-        small.save(tmp, format="PNG", optimize=True)
+        made.save(tmp, **save)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
