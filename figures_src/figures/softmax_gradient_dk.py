@@ -74,35 +74,10 @@ def alt(data) -> str:
 
 
 def render(data, out_dir, theme, quality) -> None:
-    import matplotlib.pyplot as plt
+    from figures_src.figures._dk_curves import scaled_vs_raw
 
-    from figures_src import mpl, style
-
-    d = data["d_k"]
     top = max(max(data["gradient_scaled"]), max(data["gradient_unscaled"]), data["equal_weights"])
-    with mpl.themed(theme, ID) as t:
-        fig, ax = plt.subplots(figsize=(style.FIG_WIDTH, 4.0))
-        ax.axhline(data["equal_weights"], color=t["muted"], lw=1.2, ls="--")
-        ax.text(d[0], data["equal_weights"] - 0.012, "equal weights on every key", ha="left", va="top",
-                fontsize=9.5, color=t["muted"])
-        ax.text(d[-1] * 1.12, data["equal_weights"] - 0.012, fmt(data["equal_weights"], "f2"), ha="left", va="top",
-                fontsize=10, color=t["muted"], fontweight="bold")
-        scaled_color, raw_color = t["accent"], t["highlight"]
-        ax.plot(d, data["gradient_scaled"], "o-", color=scaled_color, lw=2.4, ms=5,
-                label="scores divided by $\\sqrt{d_k}$")
-        ax.plot(d, data["gradient_unscaled"], "o-", color=raw_color, lw=2.4, ms=5, label="raw scores $q \\cdot k$")
-        for series, color, va in ((data["gradient_scaled"], scaled_color, "bottom"),
-                                  (data["gradient_unscaled"], raw_color, "center")):
-            ax.text(d[-1] * 1.12, series[-1], fmt(series[-1], "f2"), ha="left", va=va, fontsize=10,
-                    color=color, fontweight="bold")
-        ax.set_xscale("log", base=2)
-        ax.set_xticks(d, [str(v) for v in d], fontsize=10)
-        ax.minorticks_off()
-        ax.set_xlim(d[0] / 1.3, d[-1] * 1.9)
-        ax.set_ylim(0, top * 1.2)
-        ax.set_xlabel("$d_k$, the size of queries and keys", fontsize=10.5)
-        ax.set_ylabel("response of the weights to the scores", fontsize=10.5)
-        ax.grid(True, lw=0.6)
-        ax.set_axisbelow(True)
-        ax.legend(loc="lower left", frameon=False, fontsize=10)
-        mpl.save(fig, out_dir, ID, theme)
+    scaled_vs_raw(data, data["gradient_scaled"], data["gradient_unscaled"], reference=data["equal_weights"],
+                  reference_label="equal weights on every key", reference_above=False, label_gap=0.012,
+                  ylabel="response of the weights to the scores", ymax=top * 1.2, fig_id=ID, out_dir=out_dir,
+                  theme=theme)
