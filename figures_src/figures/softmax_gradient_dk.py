@@ -13,9 +13,9 @@ response stays level. A dashed line marks its value for equal weights.
 
 from __future__ import annotations
 
-import math
+import numpy as np
 
-from attention_ref import softmax_gradient
+from attention_ref import softmax_gradient, softmax_jacobian
 from figures_src.formats import fmt
 
 ID = "softmax-gradient-dk"
@@ -41,8 +41,8 @@ def data(examples) -> dict:
         "seed": sc["seed"],
         "gradient_unscaled": [r["gradient_unscaled"] for r in runs],
         "gradient_scaled": [r["gradient_scaled"] for r in runs],
-        # the response for equal weights over n keys: J = I/n - 1/n^2, whose Frobenius norm is sqrt(n - 1) / n
-        "equal_weights": math.sqrt(n - 1) / n,
+        # the response for equal weights over n keys (all scores equal): the norm of that Jacobian, sqrt(n - 1) / n
+        "equal_weights": float(np.linalg.norm(softmax_jacobian(np.zeros(n)))),
         "first": str(sweep[0]),
         "last": str(sweep[-1]),
         "at_first": runs[0],
