@@ -52,7 +52,7 @@ def start_stalled_build(figures, cache: Path, request) -> tuple[subprocess.Popen
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     request.addfinalizer(lambda: proc.poll() is None and proc.kill())  # whatever the test's outcome
     try:
-        pid_file = wait_for(lambda: next(figures.pids.iterdir(), None), 90, "the slow render to start writing")
+        pid_file = wait_for(lambda: next(figures.pids.glob("[!.]*"), None), 90, "the slow render to start writing")
     except AssertionError:
         proc.kill()
         raise AssertionError(f"the build did not reach the slow render: {proc.communicate()}") from None

@@ -98,7 +98,10 @@ RENDER_BODIES = {
     with open(out / f"{ID}.{theme}.svg", "w") as f:
         f.write("<svg xmlns='http://www.w3.org/2000/svg'>")  # half a file
         f.flush()
-        Path(os.environ["THROWAWAY_PIDS"], f"{os.getpid()}").write_text(str(out))
+        # Written under a hidden name and renamed, so a test never reads a pid file that is still empty.
+        pids = Path(os.environ["THROWAWAY_PIDS"])
+        (pids / f".{os.getpid()}").write_text(str(out))
+        (pids / f".{os.getpid()}").rename(pids / f"{os.getpid()}")
         while os.environ.get("THROWAWAY_SLEEP") == "1":
             time.sleep(0.1)
         f.write("</svg>")
