@@ -83,7 +83,7 @@ class Bench:
                                env=self.env, cwd=tmp, capture_output=True, text=True, check=True).stdout.split()
         assert all(Path(w).is_relative_to(self.project) for w in where), f"not running the copy: {where}"
         self.figures = json.loads(subprocess.run(
-            [sys.executable, "-c", "import json; from figures_src import registry; "
+            [sys.executable, "-c", "import json; from figures_src.build import registry; "
              "print(json.dumps({f.id: [f.kind, str(f.source_path)] for f in registry.discover().values()}))"],
             env=self.env, cwd=self.project, capture_output=True, text=True, check=True).stdout)
 

@@ -33,7 +33,7 @@ import av  # noqa: E402
 from readme_section import write_section  # noqa: E402
 
 from figures_src import build as figure_build  # noqa: E402
-from figures_src import registry  # noqa: E402
+from figures_src.build import registry  # noqa: E402
 
 TARGET_SECONDS = {"draft": 120, "publish": 900}
 TARGET_KB_PER_S = 60  # at 1080p

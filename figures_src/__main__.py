@@ -9,6 +9,8 @@ from pathlib import Path
 
 from attention_ref import ExampleError
 
+from .build.process import BuildProcessError
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m figures_src", description=__doc__)
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--dir", metavar="DIR", help="the snapshot directory (default: tests/snapshots)")
 
     args = parser.parse_args(argv)
-    from .registry import FigureModuleError
+    from .build.registry import FigureModuleError
 
     # SIGTERM (a CI timeout, `kill`, a supervisor) stops a build as Ctrl-C does: workers stopped, temp dirs removed.
     try:
@@ -53,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     except FigureModuleError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except (ExampleError, KeyError, ValueError) as exc:
+    except (ExampleError, KeyError, ValueError, BuildProcessError) as exc:
         print(f"error: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -80,11 +82,12 @@ def cmd_build(args) -> int:
 
 
 def cmd_pack(args) -> int:
-    import os
     import re
 
-    from . import pack, pages
-    from .build import ROOT, build
+    from .build import build
+    from .core.identity import build_info, site_version
+    from .core.paths import DIST, MKDOCS_YML
+    from .teacher import pack
 
     print(f"teacher pack: building the figures ({args.quality}) ...", file=sys.stderr)
     report = build(None, quality=args.quality, jobs=args.jobs, examples=args.examples, progress=not args.quiet)
@@ -95,11 +98,11 @@ def cmd_pack(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     try:
-        site_url = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)[1]
+        site_url = re.search(r"^site_url:\s*(\S+)", MKDOCS_YML.read_text(encoding="utf-8"), re.M)[1]
     except (OSError, TypeError):
         site_url = None
-    info = pages.build_info(site_url, os.environ.get("SITE_VERSION"))
-    out = Path(args.out) if args.out else ROOT / "dist" / pack.pack_name(info)
+    info = build_info(site_url, site_version())
+    out = Path(args.out) if args.out else DIST / pack.pack_name(info)
     print(f"teacher pack: writing {out} ...", file=sys.stderr)
     pack.write_pack(report, info, out)
     count, size = pack.summary(out)
@@ -108,7 +111,7 @@ def cmd_pack(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from . import registry
+    from .build import registry
 
     for fig in registry.discover().values():
         print(f"{fig.id:32} {fig.kind:10} {fig.caption}")
@@ -116,14 +119,15 @@ def cmd_list(args) -> int:
 
 
 def cmd_clean(args) -> int:
-    from .build import DEFAULT_CACHE, clean
+    from .build import clean
+    from .core.paths import FIGURE_CACHE
 
-    print(f"removed {clean()} files from {DEFAULT_CACHE}", file=sys.stderr)
+    print(f"removed {clean()} files from {FIGURE_CACHE}", file=sys.stderr)
     return 0
 
 
 def cmd_snapshots(args) -> int:
-    from . import snapshots
+    from .build import snapshots
 
     directory = Path(args.dir) if args.dir else snapshots.SNAPSHOT_DIR
     if args.write:

@@ -1,4 +1,7 @@
-"""Shared set-up for the tests: attention_ref importable, and hypothesis profiles.
+"""Shared set-up for the tests: attention_ref importable, the helpers, and hypothesis profiles.
+
+The folders mirror the rooms of the code: ref/ (attention_ref), kit/, build/,
+site/ (pages, hooks, the built site in a browser), teacher/, notebooks/.
 
 Profiles (tests/test_properties.py uses hypothesis):
 - "ci", loaded when the environment variable CI is set: derandomized, so a CI
@@ -17,9 +20,17 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `pytest` (unlike `python -m pytest`) does not put the cwd on sys.path
     sys.path.insert(0, str(ROOT))
+
+# The helpers of every room's tests, registered once: `figures` (throwaway figure packages, from
+# throwaway_figures.py) and `real_cache` / `real_matplotlib` (the site's figures rendered once per
+# session, from real_figures.py); their assertions are rewritten like the tests' own.
+pytest.register_assert_rewrite("throwaway_figures", "real_figures")
+pytest_plugins = ["throwaway_figures", "real_figures"]
 
 try:
     from hypothesis import settings
@@ -40,8 +51,6 @@ else:
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
-
-import pytest  # noqa: E402
 
 SITE_BUILD_TIMEOUT = 1800  # seconds: a cold figure cache renders every figure and scene first
 

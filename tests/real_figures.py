@@ -18,7 +18,7 @@ import pytest
 
 from attention_ref.examples import DEFAULT_PATH
 from figures_src import build as figure_build
-from figures_src import registry
+from figures_src.build import registry
 
 _CACHE: dict[str, Path] = {}
 

@@ -7,7 +7,7 @@ FIGURES_PACKAGES at it, so the build sees only these figures. Each figure is a
 tiny module written from TEMPLATE; its render() is chosen by name:
 
     files       writes a small SVG (with its labels as <text>) and PNG per theme: fast, no matplotlib
-    matplotlib  a real matplotlib figure through figures_src.mpl (deterministic SVG/PNG/PDF)
+    matplotlib  a real matplotlib figure through figures_src.kit.mpl (deterministic SVG/PNG/PDF)
     raise       raises ValueError naming the figure
     half-sleep  writes half a file, records its pid, then sleeps while $THROWAWAY_SLEEP is set
     crash       kills its own worker process (os._exit), as a crash in a native library would
@@ -84,7 +84,7 @@ RENDER_BODIES = {
     "matplotlib": '''\
     import matplotlib.pyplot as plt
 
-    from figures_src import mpl
+    from figures_src.kit import mpl
 
     with mpl.themed(theme, ID):
         fig, ax = plt.subplots(figsize=(2, 1))

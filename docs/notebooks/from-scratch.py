@@ -24,7 +24,7 @@
 import numpy as np
 
 from attention_ref import load_examples, self_attention
-from figures_src.formats import fmt
+from figures_src.kit.formats import fmt
 
 # attention_ref/examples.toml, or the file $ATTENTION_EXAMPLES names
 examples = load_examples()

@@ -35,7 +35,7 @@ from attention_ref import (
     multi_head_attention,
     self_attention,
 )
-from figures_src.formats import fmt
+from figures_src.kit.formats import fmt
 
 examples = load_examples()
 sentence = examples.sentence(SENTENCE)

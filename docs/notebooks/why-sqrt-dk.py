@@ -52,7 +52,7 @@ from attention_ref import (
     softmax_gradient,
     softmax_saturation,
 )
-from figures_src.formats import fmt
+from figures_src.kit.formats import fmt
 
 D_K = sorted(set(D_K))
 print(f"d_k in {D_K}")

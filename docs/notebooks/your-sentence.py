@@ -47,7 +47,7 @@ from attention_ref import Sentence, load_examples
 
 # The module that draws the site's figure of step 4:
 from figures_src.figures import softmax_pie_it as pie
-from figures_src.formats import fmt
+from figures_src.kit.formats import fmt
 
 examples = load_examples()
 # The language of the figure's own sentence: its vocabulary and projections.

@@ -1,1 +1,1 @@
-"""matplotlib figures: one module per figure (see figures_src.registry for the contract)."""
+"""matplotlib figures: one module per figure (see figures_src.build.registry for the contract)."""

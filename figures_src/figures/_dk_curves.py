@@ -9,7 +9,7 @@ strongly they respond). Call it inside `render()` only (it imports matplotlib).
 
 from __future__ import annotations
 
-from figures_src.formats import fmt
+from figures_src.kit.formats import fmt
 
 
 def scaled_vs_raw(data: dict, scaled: list[float], raw: list[float], *, reference: float, reference_label: str,
@@ -19,7 +19,7 @@ def scaled_vs_raw(data: dict, scaled: list[float], raw: list[float], *, referenc
     `label_gap` (data units) above its line (`reference_above`) or below it."""
     import matplotlib.pyplot as plt
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     d = data["d_k"]
     with mpl.themed(theme, fig_id) as t:

@@ -5,14 +5,14 @@
 image, the other writes a formatted number in each cell and returns the
 strings it drew, so a figure's `labels()` can promise exactly what is on
 screen. `matrix_block` draws a matrix as a grid of cells at a given place, for
-the shape diagrams. All numbers are formatted with `figures_src.formats.fmt`.
+the shape diagrams. All numbers are formatted with `figures_src.kit.formats.fmt`.
 Call these inside `render()` only (they import matplotlib).
 """
 
 from __future__ import annotations
 
-from figures_src import style
-from figures_src.formats import fmt
+from figures_src.kit import style
+from figures_src.kit.formats import fmt
 
 
 def heatmap(

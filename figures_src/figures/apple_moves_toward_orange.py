@@ -12,8 +12,8 @@ one word, two meanings, two places.
 from __future__ import annotations
 
 from attention_ref import cosine_similarity, move_toward, softmax
-from figures_src.common import keyed
-from figures_src.formats import fmt
+from figures_src.kit.common import keyed
+from figures_src.kit.formats import fmt
 
 ID = "apple-moves-toward-orange"
 KIND = "matplotlib"
@@ -81,7 +81,7 @@ def alt(data) -> str:
 def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     moves = [data["move"][n] for n in data["sentences"]]
     ax_x, ax_y = data["plane"]

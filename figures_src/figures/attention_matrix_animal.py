@@ -10,8 +10,8 @@ toy language look for a living thing, and "animal" is the most living word.
 
 from __future__ import annotations
 
-from figures_src.common import attend, keyed, word_keys
-from figures_src.formats import fmt
+from figures_src.kit.common import attend, keyed, word_keys
+from figures_src.kit.formats import fmt
 
 ID = "attention-matrix-animal"
 KIND = "matplotlib"
@@ -70,8 +70,8 @@ def alt(data) -> str:
 def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
 
-    from figures_src import mpl, style
     from figures_src.figures._heatmap import annotate, heatmap, outline_cells
+    from figures_src.kit import mpl, style
 
     toks, w, i = data["tokens"], data["weights"], data["focus_index"]
     t_len = len(toks)

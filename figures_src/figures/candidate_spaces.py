@@ -16,7 +16,7 @@ the two Apples point in clearly different directions. Their cosine similarity
 from __future__ import annotations
 
 from attention_ref import cosine_similarity, self_attention
-from figures_src.formats import fmt
+from figures_src.kit.formats import fmt
 
 ID = "candidate-spaces"
 KIND = "matplotlib"
@@ -105,7 +105,7 @@ def alt(data) -> str:
 def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     words, names = data["words"], data["space_names"]
     focus, towards = data["focus"], data["towards"]

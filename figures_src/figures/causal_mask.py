@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from attention_ref import self_attention
-from figures_src.common import keyed, word_keys
-from figures_src.formats import fmt
+from figures_src.kit.common import keyed, word_keys
+from figures_src.kit.formats import fmt
 
 ID = "causal-mask"
 KIND = "matplotlib"
@@ -86,8 +86,8 @@ def render(data, out_dir, theme, quality) -> None:
     import numpy as np
     from matplotlib.colors import ListedColormap
 
-    from figures_src import mpl, style
     from figures_src.figures._heatmap import annotate, heatmap
+    from figures_src.kit import mpl, style
 
     toks = data["tokens"]
     mask = np.asarray(data["mask"], dtype=bool)

@@ -11,7 +11,7 @@ by tens. The measured spread of each panel is printed beside √d_k.
 from __future__ import annotations
 
 from attention_ref.experiments import dot_product_spread
-from figures_src.formats import fmt
+from figures_src.kit.formats import fmt
 
 ID = "dot-product-spread"
 KIND = "matplotlib"
@@ -71,7 +71,7 @@ def alt(data) -> str:
 def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     edges = data["histogram"]["edges"]
     centres = [(a + b) / 2 for a, b in zip(edges, edges[1:], strict=False)]

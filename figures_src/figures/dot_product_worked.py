@@ -11,7 +11,7 @@ and scaled dot product are given for comparison.
 from __future__ import annotations
 
 from attention_ref import cosine_similarity, dot_similarity, scaled_dot_similarity
-from figures_src.formats import fmt
+from figures_src.kit.formats import fmt
 
 ID = "dot-product-worked"
 KIND = "matplotlib"
@@ -80,7 +80,7 @@ def alt(data) -> str:
 def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     axes_names = data["axes"]
     n = len(axes_names)

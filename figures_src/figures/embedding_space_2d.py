@@ -9,7 +9,7 @@ Apple is meant. The coordinates are those of the worked examples file.
 
 from __future__ import annotations
 
-from figures_src.formats import fmt
+from figures_src.kit.formats import fmt
 
 ID = "embedding-space-2d"
 KIND = "matplotlib"
@@ -61,7 +61,7 @@ def alt(data) -> str:
 def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     words, vectors = data["words"], data["vectors"]
     ax_x, ax_y = data["axes"]

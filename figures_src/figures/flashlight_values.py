@@ -10,8 +10,8 @@ zero.
 
 from __future__ import annotations
 
-from figures_src.common import attend, keyed
-from figures_src.formats import fmt
+from figures_src.kit.common import attend, keyed
+from figures_src.kit.formats import fmt
 
 ID = "flashlight-values"
 KIND = "matplotlib"
@@ -69,7 +69,7 @@ def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.patches import Polygon, Rectangle
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     tokens, weights, v = data["tokens"], data["weights"], data["v"]
     n, d = len(tokens), len(data["axes"])

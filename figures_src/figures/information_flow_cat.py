@@ -13,8 +13,8 @@ projections.
 
 from __future__ import annotations
 
-from figures_src.common import attend, keyed, word_keys
-from figures_src.formats import fmt
+from figures_src.kit.common import attend, keyed, word_keys
+from figures_src.kit.formats import fmt
 
 ID = "information-flow-cat"
 KIND = "matplotlib"
@@ -82,7 +82,7 @@ def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     toks, w, i = data["tokens"], data["weights"], data["focus_index"]
     n = len(toks)

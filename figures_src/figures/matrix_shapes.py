@@ -13,8 +13,8 @@ larger).
 
 from __future__ import annotations
 
-from figures_src.common import attend
-from figures_src.formats import fmt
+from figures_src.kit.common import attend
+from figures_src.kit.formats import fmt
 
 ID = "matrix-shapes"
 KIND = "matplotlib"
@@ -90,8 +90,8 @@ def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from figures_src import mpl, style
     from figures_src.figures._heatmap import matrix_block
+    from figures_src.kit import mpl, style
 
     t, dk = data["T"], data["d_k"]
     shapes = {name: (sym, num) for name, sym, num in _blocks(data)}

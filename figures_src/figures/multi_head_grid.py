@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from attention_ref import multi_head_attention
 from attention_ref.examples import multihead_example
-from figures_src.common import keyed, word_keys
-from figures_src.formats import fmt
+from figures_src.kit.common import keyed, word_keys
+from figures_src.kit.formats import fmt
 
 ID = "multi-head-grid"
 KIND = "matplotlib"
@@ -113,8 +113,8 @@ def alt(data) -> str:
 def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
 
-    from figures_src import mpl, style
     from figures_src.figures._heatmap import cell_text_color, heatmap
+    from figures_src.kit import mpl, style
 
     toks, names = data["tokens"], data["head_names"]
     n_cols = 2

@@ -18,8 +18,8 @@ import numpy as np
 
 from attention_ref import multi_head_attention
 from attention_ref.examples import multihead_example
-from figures_src.common import word_keys
-from figures_src.formats import fmt
+from figures_src.kit.common import word_keys
+from figures_src.kit.formats import fmt
 
 ID = "multi-head-shapes"
 KIND = "matplotlib"
@@ -102,8 +102,8 @@ def alt(data) -> str:
 def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
 
-    from figures_src import mpl, style
     from figures_src.figures._heatmap import matrix_block
+    from figures_src.kit import mpl, style
 
     sh = data["shapes"]
     t, d_model, n_heads, d_head = data["T"], data["d_model"], data["n_heads"], data["d_head"]

@@ -12,8 +12,8 @@ the numbers of the "animal" sentence), and the field of attention_ref's
 
 from __future__ import annotations
 
-from figures_src.common import attend
-from figures_src.formats import fmt
+from figures_src.kit.common import attend
+from figures_src.kit.formats import fmt
 
 ID = "operations-diagram"
 KIND = "matplotlib"
@@ -99,7 +99,7 @@ def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     fills = {"MatMul": "#CC79A7", "Scale": "#E69F00", "Mask (optional)": "#D55E00", "SoftMax": "#009E73"}
     c = style.ROLE_COLORS

@@ -10,8 +10,8 @@ one. The thickest arc goes to the word "it" refers to.
 
 from __future__ import annotations
 
-from figures_src.common import attend, keyed
-from figures_src.formats import fmt
+from figures_src.kit.common import attend, keyed
+from figures_src.kit.formats import fmt
 
 ID = "overview-it-arcs"
 KIND = "matplotlib"
@@ -60,7 +60,7 @@ def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.patches import Arc
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     tokens, weights, i = data["tokens"], data["weights"], data["focus_index"]
     # x position of each word: its centre, with room in proportion to its length

@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from attention_ref import self_attention
-from figures_src.common import attend, keyed, word_keys
-from figures_src.formats import fmt
+from figures_src.kit.common import attend, keyed, word_keys
+from figures_src.kit.formats import fmt
 
 ID = "padding-mask"
 KIND = "matplotlib"
@@ -105,8 +105,8 @@ def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from figures_src import mpl, style
     from figures_src.figures._heatmap import cell_text_color, heatmap
+    from figures_src.kit import mpl, style
 
     length, n, short = data["length"], data["n_real"], data["short"]
     col_labels = data["tokens"][short]

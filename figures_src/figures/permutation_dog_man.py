@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from figures_src.common import attend, keyed
-from figures_src.formats import fmt
+from figures_src.kit.common import attend, keyed
+from figures_src.kit.formats import fmt
 
 ID = "permutation-dog-man"
 KIND = "matplotlib"
@@ -74,8 +74,8 @@ def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.patches import ConnectionPatch
 
-    from figures_src import mpl, style
     from figures_src.figures._heatmap import annotate, heatmap
+    from figures_src.kit import mpl, style
 
     a, b = data["sentences"]
     vmax = max(max(max(r) for r in s["output"]) for s in (a, b))

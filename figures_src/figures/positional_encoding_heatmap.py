@@ -14,7 +14,7 @@ only on k, which is what lets attention find "the word k places back".
 from __future__ import annotations
 
 from attention_ref import sinusoidal_positional_encoding
-from figures_src.formats import fmt
+from figures_src.kit.formats import fmt
 
 ID = "positional-encoding-heatmap"
 KIND = "matplotlib"
@@ -74,7 +74,7 @@ def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     pe = np.asarray(data["pe"]).T  # (d_model, n_positions): one column per position
     d, n = pe.shape

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from attention_ref import self_attention, sinusoidal_positional_encoding
-from figures_src.common import keyed
-from figures_src.formats import fmt
+from figures_src.kit.common import keyed
+from figures_src.kit.formats import fmt
 
 ID = "positions-change-weights"
 KIND = "matplotlib"
@@ -95,7 +95,7 @@ def alt(data) -> str:
 def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     words = _words(data)
     colors = ("#56B4E9", "#D55E00")

@@ -55,7 +55,7 @@ def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.patches import Arc, FancyArrowPatch
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     tokens = data["tokens"]
     a, b = data["referent_index"], data["focus_index"]

@@ -9,8 +9,8 @@ any size and do not add up to anything in particular.
 
 from __future__ import annotations
 
-from figures_src.common import attend, keyed
-from figures_src.formats import fmt
+from figures_src.kit.common import attend, keyed
+from figures_src.kit.formats import fmt
 
 ID = "scores-bar-it"
 KIND = "matplotlib"
@@ -67,7 +67,7 @@ def alt(data) -> str:
 def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     tokens, scores = data["tokens"], data["scores"]
     n = len(tokens)

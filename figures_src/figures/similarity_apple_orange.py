@@ -10,8 +10,8 @@ the raw material of attention: softmax will turn it into weights.
 from __future__ import annotations
 
 from attention_ref import cosine_similarity
-from figures_src.common import keyed, word_keys
-from figures_src.formats import fmt
+from figures_src.kit.common import keyed, word_keys
+from figures_src.kit.formats import fmt
 
 ID = "similarity-apple-orange"
 KIND = "matplotlib"
@@ -64,7 +64,7 @@ def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.colors import Normalize, to_hex
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     tokens, cos, i = data["tokens"], data["cosine"], data["focus_index"]
     n = len(tokens)

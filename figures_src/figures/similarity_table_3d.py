@@ -10,7 +10,7 @@ grammar words are alike, and unlike the content words.
 from __future__ import annotations
 
 from attention_ref import cosine_similarity
-from figures_src.formats import fmt
+from figures_src.kit.formats import fmt
 
 ID = "similarity-table-3d"
 KIND = "matplotlib"
@@ -58,7 +58,7 @@ def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.colors import Normalize, to_hex
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     words = [w.capitalize() for w in data["words"]]
     cos = data["cosine"]

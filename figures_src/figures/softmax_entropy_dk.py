@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from attention_ref import entropy_bits, softmax, softmax_saturation
-from figures_src.formats import fmt
+from figures_src.kit.formats import fmt
 
 ID = "softmax-entropy-dk"
 KIND = "matplotlib"

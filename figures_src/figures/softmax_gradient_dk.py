@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from attention_ref import softmax_gradient, softmax_jacobian
-from figures_src.formats import fmt
+from figures_src.kit.formats import fmt
 
 ID = "softmax-gradient-dk"
 KIND = "matplotlib"

@@ -10,8 +10,8 @@ never gives exactly nothing.
 
 from __future__ import annotations
 
-from figures_src.common import attend, keyed
-from figures_src.formats import fmt
+from figures_src.kit.common import attend, keyed
+from figures_src.kit.formats import fmt
 
 ID = "softmax-pie-it"
 KIND = "matplotlib"
@@ -59,7 +59,7 @@ def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     with mpl.themed(theme, ID) as t:
         fig, (ax, ax_legend) = plt.subplots(1, 2, figsize=(style.FIG_WIDTH, 3.9), width_ratios=(1.15, 1))

@@ -11,8 +11,8 @@ score of minus infinity (a masked word) gets a weight of zero.
 from __future__ import annotations
 
 from attention_ref import cosine_similarity, softmax
-from figures_src.common import keyed
-from figures_src.formats import fmt
+from figures_src.kit.common import keyed
+from figures_src.kit.formats import fmt
 
 ID = "softmax-zero-positive"
 KIND = "matplotlib"
@@ -68,7 +68,7 @@ def alt(data) -> str:
 def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     tokens = data["tokens"]
     zero = tokens.index(data["zero_word"])

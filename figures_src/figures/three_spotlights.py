@@ -11,8 +11,8 @@ X times column j of W_Q. Blank cells are zero.
 
 from __future__ import annotations
 
-from figures_src.common import attend, keyed
-from figures_src.formats import fmt
+from figures_src.kit.common import attend, keyed
+from figures_src.kit.formats import fmt
 
 ID = "three-spotlights"
 KIND = "matplotlib"
@@ -87,7 +87,7 @@ def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.colors import LinearSegmentedColormap, Normalize, to_hex
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     tokens, axes_names = data["tokens"], data["axes"]
     short = [a[:3] for a in axes_names]  # column labels: liv, obj, act, gra

@@ -61,7 +61,7 @@ def render(data, out_dir, theme, quality) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
 
-    from figures_src import mpl, style
+    from figures_src.kit import mpl, style
 
     stages = data["stages"]
     c = style.ROLE_COLORS

@@ -1,1 +1,1 @@
-"""Manim scenes: one module per scene (see figures_src.registry for the contract)."""
+"""Manim scenes: one module per scene (see figures_src.build.registry for the contract)."""

@@ -14,7 +14,7 @@ tech side in the other.
 from __future__ import annotations
 
 from attention_ref import cosine_similarity, move_toward, softmax
-from figures_src.formats import fmt
+from figures_src.kit.formats import fmt
 
 ID = "apple-moves-scene"
 KIND = "manim"
@@ -84,8 +84,9 @@ def scene(data):
     import manim as mn
     import numpy as np
 
-    from figures_src import style
-    from figures_src.manim_kit import FG, MUTED, CaptionedScene, Fade, chip, text, word_color
+    from figures_src.kit import style
+    from figures_src.kit.pieces import FG, MUTED, chip, text, word_color
+    from figures_src.kit.scene import CaptionedScene, Fade
 
     axes, points, moves = data["axes"], data["points"], data["moves"]
     ORIGIN_AT, UNIT = np.array([-5.6, -2.35, 0]), 1.45
@@ -165,6 +166,6 @@ def scene(data):
 
 
 def render(data, out_dir, theme, quality) -> None:
-    from figures_src.manim_kit import render_scene
+    from figures_src.kit.scene import render_scene
 
     render_scene(scene(data), out_dir, ID, quality)

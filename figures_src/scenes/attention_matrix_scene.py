@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from figures_src.common import attend
-from figures_src.formats import fmt
+from figures_src.kit.common import attend
+from figures_src.kit.formats import fmt
 
 ID = "attention-matrix-scene"
 KIND = "manim"
@@ -65,8 +65,9 @@ def scene(data):
     """The Scene class for `data` (Manim is imported here, not at module import)."""
     import manim as mn
 
-    from figures_src import style
-    from figures_src.manim_kit import GRID, CaptionedScene, Fade, attention_table, math, text
+    from figures_src.kit import style
+    from figures_src.kit.pieces import GRID, attention_table, math, text
+    from figures_src.kit.scene import CaptionedScene, Fade
 
     tokens, w = data["tokens"], data["weights"]
     n, i, top, slow = len(tokens), data["focus_index"], data["focus_top"], data["slow_rows"]
@@ -127,6 +128,6 @@ def scene(data):
 
 
 def render(data, out_dir, theme, quality) -> None:
-    from figures_src.manim_kit import render_scene
+    from figures_src.kit.scene import render_scene
 
     render_scene(scene(data), out_dir, ID, quality)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from figures_src.common import attend
-from figures_src.formats import fmt
+from figures_src.kit.common import attend
+from figures_src.kit.formats import fmt
 
 ID = "flashlight-scene"
 KIND = "manim"
@@ -73,8 +73,9 @@ def scene(data):
     """The Scene class for `data` (Manim is imported here, not at module import)."""
     import manim as mn
 
-    from figures_src import style
-    from figures_src.manim_kit import FG, MUTED, CaptionedScene, Fade, chip, lit, math, spaced, text, vector, word_color
+    from figures_src.kit import style
+    from figures_src.kit.pieces import FG, MUTED, chip, lit, math, spaced, text, vector, word_color
+    from figures_src.kit.scene import CaptionedScene, Fade
 
     tokens, axes, focus = data["tokens"], data["axes"], data["focus"]
     top, second = data["top"], data["second"]
@@ -159,6 +160,6 @@ def scene(data):
 
 
 def render(data, out_dir, theme, quality) -> None:
-    from figures_src.manim_kit import render_scene
+    from figures_src.kit.scene import render_scene
 
     render_scene(scene(data), out_dir, ID, quality)

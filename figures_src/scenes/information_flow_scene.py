@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from figures_src.common import attend
-from figures_src.formats import fmt
+from figures_src.kit.common import attend
+from figures_src.kit.formats import fmt
 
 ID = "information-flow-scene"
 KIND = "manim"
@@ -70,8 +70,9 @@ def scene(data):
     """The Scene class for `data` (Manim is imported here, not at module import)."""
     import manim as mn
 
-    from figures_src import style
-    from figures_src.manim_kit import MUTED, CaptionedScene, Fade, FadeTo, chip, spaced, text
+    from figures_src.kit import style
+    from figures_src.kit.pieces import MUTED, chip, spaced, text
+    from figures_src.kit.scene import CaptionedScene, Fade, FadeTo
 
     tokens, w = data["tokens"], data["weights"]
     n, i, top, focus = len(tokens), data["focus_index"], data["focus_top"], data["focus"]
@@ -155,6 +156,6 @@ def scene(data):
 
 
 def render(data, out_dir, theme, quality) -> None:
-    from figures_src.manim_kit import render_scene
+    from figures_src.kit.scene import render_scene
 
     render_scene(scene(data), out_dir, ID, quality)

@@ -17,7 +17,7 @@ import numpy as np
 
 from attention_ref import multi_head_attention
 from attention_ref.examples import multihead_example
-from figures_src.formats import fmt
+from figures_src.kit.formats import fmt
 
 ID = "multi-head-scene"
 KIND = "manim"
@@ -102,8 +102,9 @@ def scene(data):
     """The Scene class for `data` (Manim is imported here, not at module import)."""
     import manim as mn
 
-    from figures_src import style
-    from figures_src.manim_kit import MUTED, CaptionedScene, Fade, heat_color, readable, sub, text, vector
+    from figures_src.kit import style
+    from figures_src.kit.pieces import MUTED, heat_color, readable, sub, text, vector
+    from figures_src.kit.scene import CaptionedScene, Fade
 
     _tokens, focus, i = data["tokens"], data["focus"], data["focus_index"]
     n_heads, t = data["n_heads"], data["n_tokens"]
@@ -207,6 +208,6 @@ def scene(data):
 
 
 def render(data, out_dir, theme, quality) -> None:
-    from figures_src.manim_kit import render_scene
+    from figures_src.kit.scene import render_scene
 
     render_scene(scene(data), out_dir, ID, quality)

@@ -9,8 +9,8 @@ score is zero still keeps a slice: e to the power 0 is 1, not 0.
 
 from __future__ import annotations
 
-from figures_src.common import attend
-from figures_src.formats import fmt
+from figures_src.kit.common import attend
+from figures_src.kit.formats import fmt
 
 ID = "softmax-scene"
 KIND = "manim"
@@ -75,8 +75,9 @@ def scene(data):
     """The Scene class for `data` (Manim is imported here, not at module import)."""
     import manim as mn
 
-    from figures_src import style
-    from figures_src.manim_kit import MUTED, CaptionedScene, Fade, pie, pie_labels, slots, text
+    from figures_src.kit import style
+    from figures_src.kit.pieces import MUTED, pie, pie_labels, slots, text
+    from figures_src.kit.scene import CaptionedScene, Fade
 
     tokens, scaled, weights = data["tokens"], data["scaled"], data["weights"]
     focus, low = data["focus"], data["low_index"]
@@ -158,6 +159,6 @@ def scene(data):
 
 
 def render(data, out_dir, theme, quality) -> None:
-    from figures_src.manim_kit import render_scene
+    from figures_src.kit.scene import render_scene
 
     render_scene(scene(data), out_dir, ID, quality)

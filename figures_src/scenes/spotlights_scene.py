@@ -11,8 +11,8 @@ Each shadow has one row per word again, with d_k (or d_v) columns; the row of
 
 from __future__ import annotations
 
-from figures_src.common import attend
-from figures_src.formats import fmt
+from figures_src.kit.common import attend
+from figures_src.kit.formats import fmt
 
 ID = "spotlights-scene"
 KIND = "manim"
@@ -78,8 +78,9 @@ def scene(data):
     import manim as mn
     import numpy as np
 
-    from figures_src import style
-    from figures_src.manim_kit import MUTED, CaptionedScene, Fade, sub, text, word_color
+    from figures_src.kit import style
+    from figures_src.kit.pieces import MUTED, sub, text, word_color
+    from figures_src.kit.scene import CaptionedScene, Fade
 
     tokens, i, sh = data["tokens"], data["focus_index"], data["shapes"]
     role = style.ROLE_COLORS
@@ -175,6 +176,6 @@ def scene(data):
 
 
 def render(data, out_dir, theme, quality) -> None:
-    from figures_src.manim_kit import render_scene
+    from figures_src.kit.scene import render_scene
 
     render_scene(scene(data), out_dir, ID, quality)

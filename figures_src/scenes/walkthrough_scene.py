@@ -21,8 +21,8 @@ import numpy as np
 
 from attention_ref import multi_head_attention
 from attention_ref.examples import multihead_example
-from figures_src.common import attend
-from figures_src.formats import fmt
+from figures_src.kit.common import attend
+from figures_src.kit.formats import fmt
 
 ID = "walkthrough-scene"
 KIND = "manim"
@@ -154,13 +154,10 @@ def scene(data):
     """The Scene class for `data` (Manim is imported here, not at module import)."""
     import manim as mn
 
-    from figures_src import style
-    from figures_src.manim_kit import (
+    from figures_src.kit import style
+    from figures_src.kit.pieces import (
         FG,
         MUTED,
-        CaptionedScene,
-        Fade,
-        FadeTo,
         attention_table,
         chip,
         heat_color,
@@ -173,6 +170,7 @@ def scene(data):
         text,
         vector,
     )
+    from figures_src.kit.scene import CaptionedScene, Fade, FadeTo
 
     role = style.ROLE_COLORS
     highlight = style.theme(style.VIDEO_THEME)["highlight"]
@@ -475,6 +473,6 @@ def scene(data):
 
 
 def render(data, out_dir, theme, quality) -> None:
-    from figures_src.manim_kit import render_scene
+    from figures_src.kit.scene import render_scene
 
     render_scene(scene(data), out_dir, ID, quality)

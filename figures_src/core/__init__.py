@@ -1,0 +1,7 @@
+"""The ground floor: standard-library helpers every other room of figures_src uses.
+
+- `paths`: the repository's folders and the caches (one place for both);
+- `files`: hashing, atomic writes and the one pruning rule for caches;
+- `git`: running git;
+- `identity`: what is being built (title, version, commit, date).
+"""

@@ -1,0 +1,12 @@
+"""The MkDocs hooks: the only modules that import MkDocs. Each adapts MkDocs' events to plain functions.
+
+    figures.py     the figure build, the generated figure pages, the macros of every page
+    build_info.py  the version, the commit and its date for the "Cite this page" block
+    changelog.py   the generated part of the "Changelog and errata" page
+    notebooks.py   the executed notebooks as pages, each with its downloads
+    print_page.py  every page readied for the print page
+
+Each starts the same way: it puts the checkout it belongs to first on sys.path,
+so that `mkdocs` (or mike, building an older commit elsewhere with the same
+virtual environment) imports this checkout's figures_src.
+"""

@@ -1,0 +1,150 @@
+"""The site build's steps, as plain functions a thin MkDocs hook (or any other generator) calls.
+
+    prepare(docs_dir, site_url)   the figure build's report (fast path when nothing changed), every page's
+                                  macros checked, the teacher pack: a SiteBuild
+    outputs(site)                 every generated file: (site path, source file or None, content or None)
+    render_page(markdown, ...)    a page's macros expanded
+
+Errors are SiteError, whose message names the page, the figure, the key or the claim.
+
+Settings (environment variables):
+  FIGURES_QUALITY=draft|publish   the render quality (default draft)
+  ATTENTION_EXAMPLES=FILE         the worked examples (default: the packaged file)
+  FIGURES_JOBS=N                  worker processes of the figure build
+  FIGURES_CACHE=DIR               the figure cache (default .cache/figures)
+  FIGURES_PACKAGES=a,b            the packages searched for figure modules
+  FIGURES_FAST_PATH=0             always run the build process (it still renders only what changed)
+  FIGURES_SKIP_BUILD=1            do not build: place what the last full build of this quality made
+                                  (its report in the cache); for measuring the site generator alone
+  SITE_VERSION                    shown in citations (default from git)
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..build import Report, read_report, report_path_for, up_to_date
+from ..build import claims as build_claims
+from ..build.process import BuildProcessError, build_in_process
+from ..core.identity import BuildInfo, build_info, site_version
+from ..core.paths import PACK_CACHE, THUMB_CACHE
+from ..teacher import pack
+from ..teacher import page as teacher_page
+from . import embed, pages, thumbs
+
+
+class SiteError(Exception):
+    """The site cannot be built as it stands; the message says where and why."""
+
+
+@dataclass
+class SiteBuild:
+    report: Report
+    figures: dict[str, embed.SiteFigure]
+    info: BuildInfo
+    nav: list[tuple[str, str]] = field(default_factory=list)  # (source path, title) in reading order
+    pack: dict = field(default_factory=dict)  # uri, path, count, size
+
+
+def figure_report(quality: str) -> Report:
+    """The figure build's report: the last one when nothing changed, else a fresh build's."""
+    if os.environ.get("FIGURES_SKIP_BUILD") == "1":
+        return _last_report(quality)
+    report = up_to_date(quality) if os.environ.get("FIGURES_FAST_PATH", "1") != "0" else None
+    if report is None:
+        jobs = int(os.environ["FIGURES_JOBS"]) if os.environ.get("FIGURES_JOBS") else None
+        try:
+            report = build_in_process(quality=quality, jobs=jobs)
+        except BuildProcessError as exc:
+            raise SiteError(str(exc)) from None
+    return report
+
+
+def _last_report(quality: str) -> Report:
+    path = report_path_for(quality)
+    try:
+        report = read_report(path)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SiteError(f"FIGURES_SKIP_BUILD=1 but there is no usable last build report {path} ({exc}): "
+                        "run `python -m figures_src build` first") from None
+    missing = [f for r in report.results for f in r.files if not os.path.exists(f)]
+    if missing:
+        raise SiteError(f"FIGURES_SKIP_BUILD=1 but the last build's files are gone (e.g. {missing[0]}): "
+                        "run `python -m figures_src build` first")
+    return report
+
+
+def prepare(docs_dir: str | os.PathLike, site_url: str | None) -> SiteBuild:
+    """Everything the pages need, checked before any page is rendered (see the module docstring)."""
+    report = figure_report(os.environ.get("FIGURES_QUALITY", "draft"))
+    figures = embed.load_site_figures(report)
+    docs = Path(docs_dir)
+    texts = {md.relative_to(docs).as_posix(): md.read_text(encoding="utf-8") for md in sorted(docs.rglob("*.md"))}
+    false = build_claims.false_claims(report.figures)
+    if false:
+        lines = [build_claims.describe(fid, c, embed.pages_relying_on(texts, fid, c["name"])) for fid, c in false]
+        raise SiteError("false claims: the pages would say what their figures do not show:\n  " + "\n  ".join(lines))
+    if not report.ok:
+        raise SiteError("figure build failed:\n  " + "\n  ".join(report.errors()))
+    for src, text in texts.items():
+        try:
+            embed.check(text, src, figures)
+        except embed.EmbedError as exc:
+            raise SiteError(str(exc)) from None
+    return SiteBuild(report, figures, build_info(site_url, site_version()))
+
+
+def outputs(site: SiteBuild) -> list[tuple[str, str | None, str | None]]:
+    """(site path, source file, content) of every file the site adds: figures, figure pages, gallery, pack."""
+    thumbs.add_thumbnails(site.figures, THUMB_CACHE)  # gallery, step stills, WebP posters
+    out: list[tuple[str, str | None, str | None]] = []
+    for fig in site.figures.values():
+        for name, path in sorted(fig.files.items()):
+            out.append((fig.site_path(name), path, None))
+        meta = site.report.figures[fig.id]
+        out.append((f"figures/{fig.id}/index.md", None, pages.figure_page(fig, site.info, meta["source"])))
+    out.append(("figures/index.md", None, pages.gallery_page(site.figures)))
+    try:
+        path = pack.cached_pack(site.report, site.info, PACK_CACHE, pack.lectures(site.report))
+    except (OSError, pack.PackError) as exc:
+        raise SiteError(f"teacher pack: {exc}") from None
+    count, size = pack.summary(path)
+    site.pack = {"uri": f"downloads/{pack.pack_name(site.info)}", "path": str(path), "count": count, "size": size}
+    out.append((site.pack["uri"], str(path), None))
+    return out
+
+
+def render_page(markdown: str, src: str, relative, site: SiteBuild, own_pages: list[tuple[str, str]]) -> str:
+    """`markdown` of the page `src` with its macros expanded; `relative(site_path)` links from the page.
+
+    `own_pages` are the site's hand-written Markdown pages as (source path, text), for the teachers page.
+    """
+
+    def doc_pages() -> list[teacher_page.DocPage]:
+        order = [s for s, _ in site.nav]
+        titles = dict(site.nav)
+        chosen = sorted((p for p in own_pages if p[0].endswith(".md") and p[0] != src),
+                        key=lambda p: (order.index(p[0]) if p[0] in order else len(order), p[0]))
+        return [teacher_page.DocPage(s, titles.get(s) or teacher_page.page_title(t, s), t) for s, t in chosen]
+
+    def teacher_pack(relative) -> str:
+        p = site.pack
+        link = teacher_page._link(p["uri"], src)
+        return (f"**[Download the teacher pack]({link}){{ download }}** (ZIP, {pack.megabytes(p['size'])}, "
+                f"{p['count']} files): `{posixpath.basename(p['uri'])}`")
+
+    def teacher_figures(relative) -> str:
+        return teacher_page.figure_table(site.report.figures, pack.lectures(site.report), doc_pages(), src)
+
+    def teacher_exercises(relative) -> str:
+        return teacher_page.exercise_list(doc_pages(), src,
+                                          lambda text, page: embed.expand(text, page, site.figures, relative))
+
+    macros = {"teacher_pack": teacher_pack, "teacher_figures": teacher_figures, "teacher_exercises": teacher_exercises}
+    try:
+        return embed.expand(markdown, src, site.figures, relative, page_macros=macros)
+    except embed.EmbedError as exc:
+        raise SiteError(str(exc)) from None
