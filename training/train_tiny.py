@@ -268,6 +268,36 @@ def evaluate(model: TinyEncoder, data: dict[str, torch.Tensor]) -> tuple[float, 
     return loss, correct / len(data["labels"]), correct
 
 
+@torch.no_grad()
+def head_report(model: TinyEncoder, examples, data: dict[str, torch.Tensor]) -> dict:
+    """Per head: mean attention from "it" to the referent and to the other noun, on each side, on `examples`.
+
+    The reference head is the one whose weaker side is strongest: max over heads of
+    min(mean weight on the referent when it is the animal, ... when it is the place).
+    """
+    model.eval()
+    _, att = model(data["ids"], data["query_pos"])  # (n_layers, N, nh, T, T)
+    model.train()
+    n = torch.arange(len(examples))
+    rows = att.permute(1, 0, 2, 3, 4)[n, :, :, data["query_pos"], :]  # (N, n_layers, nh, T): the row of "it"
+    pos = {k: torch.tensor([tokenize(e.text).index(getattr(e, k)) for e in examples]) for k in ("animal", "place")}
+    side = torch.tensor([e.side == "animal" for e in examples])
+    heads = {}
+    for layer in range(att.shape[0]):
+        for h in range(att.shape[2]):
+            to_animal, to_place = rows[n, layer, h, pos["animal"]], rows[n, layer, h, pos["place"]]  # (N,)
+            heads[f"layer {layer} head {h}"] = {
+                "animal_side": {"to_referent": to_animal[side].mean().item(), "to_other": to_place[side].mean().item()},
+                "place_side": {
+                    "to_referent": to_place[~side].mean().item(),
+                    "to_other": to_animal[~side].mean().item(),
+                },
+            }
+    best = max(heads, key=lambda k: min(heads[k]["animal_side"]["to_referent"], heads[k]["place_side"]["to_referent"]))
+    layer, head = (int(w) for w in best.split()[1::2])
+    return {"reference_head": {"layer": layer, "head": head}, "heads_on_heldout": heads}
+
+
 def lr_at(step: int) -> float:
     if step < warmup_steps:
         return learning_rate * (step + 1) / warmup_steps
@@ -320,6 +350,7 @@ def main(argv: list[str]) -> None:
 
     final_loss, train_acc, _ = evaluate(model, train)
     heldout_loss, heldout_acc, heldout_correct = evaluate(model, heldout)
+    heads = head_report(model, corpus.heldout, heldout)
     out = ROOT / out_dir
     out.mkdir(parents=True, exist_ok=True)
     arrays = export_arrays(model)
@@ -369,6 +400,12 @@ def main(argv: list[str]) -> None:
             "training_seconds": round(seconds, 1),
             "log": log,
         },
+        "reference_head": heads["reference_head"],
+        "reference_head_rule": (
+            "the head whose attention from 'it' to the referent, averaged over the held-out sentences, "
+            "is highest on its weaker side (animal referents vs place referents)"
+        ),
+        "heads_on_heldout": heads["heads_on_heldout"],
         "versions": {
             "torch": torch.__version__,
             "numpy": np.__version__,
