@@ -10,6 +10,7 @@ Pure numpy. Tokens are row vectors: X is `(T, d_model)`, Q = X W_Q.
 """
 
 from .attention import Attention, SelfAttention, causal_mask, scaled_dot_product_attention, self_attention
+from .corpus import Corpus, CorpusConfig, corpus_config, corpus_hash, generate_corpus
 from .examples import ExampleError, Examples, Language, Sentence, load_examples
 from .experiments import dot_product_spread, entropy_bits, random_dot_products, softmax_gradient, softmax_saturation
 from .geometry import contextualize, move_toward
@@ -17,24 +18,33 @@ from .multihead import MultiHeadAttention, multi_head_attention
 from .positional import sinusoidal_positional_encoding
 from .similarity import cosine_similarity, dot_similarity, scaled_dot_similarity
 from .softmax import softmax, softmax_jacobian
+from .tiny_model import TinyForward, TinyModel, load_tiny_model
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Attention",
+    "Corpus",
+    "CorpusConfig",
     "ExampleError",
     "Examples",
     "Language",
     "MultiHeadAttention",
     "SelfAttention",
     "Sentence",
+    "TinyForward",
+    "TinyModel",
     "causal_mask",
     "contextualize",
+    "corpus_config",
+    "corpus_hash",
     "cosine_similarity",
     "dot_product_spread",
     "dot_similarity",
     "entropy_bits",
+    "generate_corpus",
     "load_examples",
+    "load_tiny_model",
     "move_toward",
     "multi_head_attention",
     "random_dot_products",

@@ -89,6 +89,7 @@ class Examples:
     candidate_spaces: dict[str, CandidateSpace]
     scaling: dict = field(default_factory=dict)
     positional: dict = field(default_factory=dict)
+    corpus: dict = field(default_factory=dict)  # raw [corpus] table; attention_ref.corpus validates it
 
     def sentence(self, name: str) -> Sentence:
         try:
@@ -107,7 +108,7 @@ def examples_path(path: str | os.PathLike | None = None) -> Path:
 
 
 # Top-level tables of an examples file; any other is a typo that would be silently ignored.
-SECTIONS = frozenset({"languages", "sentences", "candidate_spaces", "scaling", "positional", "multihead"})
+SECTIONS = frozenset({"languages", "sentences", "candidate_spaces", "scaling", "positional", "multihead", "corpus"})
 
 
 def load_examples(path: str | os.PathLike | None = None) -> Examples:
@@ -183,6 +184,7 @@ class _Reader:
             candidate_spaces=spaces,
             scaling=self.scaling(self.table(raw, "scaling", "top level", required=False)),
             positional=dict(self.table(raw, "positional", "top level", required=False)),
+            corpus=dict(self.table(raw, "corpus", "top level", required=False)),
         )
 
     def language(self, name: str, raw: dict) -> Language:
