@@ -80,8 +80,9 @@ def committed_cases() -> list[dict]:
 
 # ---------------------------------------------------------------------- the runner, in the page
 
-# `run(A, casesJson)`: A is the imported module. Returns JSON text:
-# {"exports": [...names], "results": [{"value": ...} or {"error": {"type", "isError", "message"}}]}.
+# `run(A, casesJson)`: A is the imported module. Returns JSON text {"exports": [...names], "results": [...]},
+# one result per case: {"value", "argsChanged"} or {"error": {"type", "isError", "message"}}.
+# argsChanged says whether the call modified its arguments (a widget passes its figure's data).
 RUNNER_JS = r"""
 const revive = (key, value) =>
   value !== null && typeof value === "object" && !Array.isArray(value) &&
@@ -94,8 +95,10 @@ function run(A, casesJson) {
       return { error: { type: "HarnessError", isError: false, message: `no export ${c.fn}` } };
     }
     const args = "options" in c ? [...c.args, c.options] : c.args;
+    const before = JSON.stringify(args, replace);
     try {
-      return { value: A[c.fn](...args) };
+      const value = A[c.fn](...args);
+      return { value, argsChanged: JSON.stringify(args, replace) !== before };
     } catch (e) {
       return { error: { type: e?.constructor?.name, isError: e instanceof Error, message: String(e?.message) } };
     }
@@ -475,6 +478,11 @@ def assert_matches_reference(result: dict, case: dict) -> None:
     assert "error" not in result, f"{case['fn']} threw: {result['error']}"
     problems = mismatches(result["value"], case["expected"])
     assert not problems, f"{case['fn']} differs from attention_ref:\n" + "\n".join(problems[:10])
+
+
+def assert_arguments_unchanged(results: dict[str, dict]) -> None:
+    changed = [case_id for case_id, result in results.items() if result.get("argsChanged")]
+    assert not changed, f"these calls modified their arguments: {changed}"
 
 
 def assert_refused(result: dict, bad: Bad) -> None:

@@ -11,6 +11,7 @@ conftest.py); every case runs in one page.evaluate, and the tests then read the 
   magnitudes from a fixed seed), computed live with attention_ref;
 - each bad input throws an Error of the right class whose message names the argument and the
   shapes (the message is part of the contract, so it is matched with a regex);
+- no call modifies its arguments (a widget passes its figure's data straight in);
 - the module exports exactly its API, asks no other host for anything and logs no error.
 
 The tolerance (relative 1e-9, plus 1e-12 of the array's largest magnitude for entries near
@@ -47,6 +48,10 @@ def test_golden_case_matches_attention_ref(chromium, case_id):
 @pytest.mark.parametrize("case_id", [i for i in CASES if i.startswith("random/")])
 def test_generated_case_matches_attention_ref(chromium, case_id):
     jsharness.assert_matches_reference(chromium[1][case_id], CASES[case_id])
+
+
+def test_calls_leave_their_arguments_unchanged(chromium):
+    jsharness.assert_arguments_unchanged(chromium[1])
 
 
 @pytest.mark.parametrize("case_id", list(BAD))

@@ -29,6 +29,10 @@ def test_case_matches_attention_ref(node, case_id):
     jsharness.assert_matches_reference(node[1][case_id], CASES[case_id])
 
 
+def test_calls_leave_their_arguments_unchanged(node):
+    jsharness.assert_arguments_unchanged(node[1])
+
+
 @pytest.mark.parametrize("case_id", list(BAD))
 def test_bad_input_throws_an_error_naming_the_argument(node, case_id):
     jsharness.assert_refused(node[1][case_id], BAD[case_id])
