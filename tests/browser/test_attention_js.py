@@ -63,3 +63,21 @@ def test_module_asks_no_other_host_and_logs_no_error(chromium):
     _, _, page = chromium
     assert page.foreign_requests == []
     assert page.console_errors == []
+
+
+def test_typed_array_rows_give_the_same_plain_arrays(js_page):
+    """A widget may hold its vectors in Float64Arrays: the results are the same, as plain Arrays."""
+    same, plain = js_page.page.evaluate(
+        """async (url) => {
+          const A = await import(url);
+          const rows = [[0.5, -1, 2], [1, 0.25, 0], [-0.75, 1, 1]];
+          const typed = rows.map((r) => Float64Array.from(r));
+          const a = A.scaledDotProductAttention(rows, rows, rows, { causal: true });
+          const b = A.scaledDotProductAttention(typed, typed, typed, { causal: true });
+          const isPlain = (x) => !Array.isArray(x) ? typeof x === "number" : x.every(isPlain);
+          return [JSON.stringify(a) === JSON.stringify(b), isPlain(b.output) && isPlain(A.softmax(typed))];
+        }""",
+        js_page.module_url,
+    )
+    assert same, "Float64Array rows gave other numbers than plain arrays"
+    assert plain, "a result holds a typed array"
