@@ -58,11 +58,12 @@ class Report:
             f"{c['failed']} failed in {self.seconds:.1f} s"
         )
 
+    def render_errors(self) -> list[str]:
+        """The modules that broke the contract and the renders that failed: the figures that are not there."""
+        return [*self.module_errors, *(f"{r.id} ({r.theme}): {r.error}" for r in self.failed)]
+
     def errors(self) -> list[str]:
-        lines = list(self.module_errors)
-        lines += [f"{r.id} ({r.theme}): {r.error}" for r in self.failed]
-        lines += self.claim_errors
-        return lines
+        return [*self.render_errors(), *self.claim_errors]
 
 
 class BuildFailed(Exception):

@@ -38,6 +38,7 @@ def figure_page(fig: SiteFigure, info: BuildInfo, module_path: str) -> str:
         "",
         f"**Figure id:** `{fig.id}` · **built from** version {info.version}, commit `{info.commit}` ({info.date})",
         "",
+        *claims_section(fig),
         "## The numbers it shows",
         "",
         data_tables(fig.data),
@@ -74,6 +75,19 @@ def figure_page(fig: SiteFigure, info: BuildInfo, module_path: str) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def claims_section(fig: SiteFigure) -> list[str]:
+    """The figure's claims, each checked against these numbers when this page was built (none: no section)."""
+    if not fig.claims:
+        return []
+    lines = ["## What this figure shows, checked at build time { #claims }", "",
+             "Each sentence below is a check over the numbers in the table that follows; the site is not "
+             "built when one of them is false.", ""]
+    for c in fig.claims:
+        mark = "✓" if c["holds"] else "✗ false:"
+        lines.append(f"- {mark} {html.escape(c['text'])} <small>(`{c['name']}`)</small>")
+    return [*lines, ""]
 
 
 def gallery_page(figures: dict[str, SiteFigure]) -> str:

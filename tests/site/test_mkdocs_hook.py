@@ -192,3 +192,26 @@ def test_the_real_site_builds_with_every_figure(real_cache, tmp_path):
         assert (site / "figures" / fid / f"{fid}.json").is_file(), fid
         main = f"{fid}.light.svg" if fig.kind == "matplotlib" else f"{fid}.mp4"
         assert (site / "figures" / fid / main).is_file(), main
+
+
+IN_PROCESS = """
+import json, os, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+build(load_config(config_file=sys.argv[1], site_dir=sys.argv[2]))
+packages = os.environ["FIGURES_PACKAGES"].split(",") + ["figures_src.figures", "figures_src.scenes"]
+print(json.dumps(sorted(m for m in sys.modules if any(m.startswith(p + ".") for p in packages))))
+"""
+
+
+def test_a_warm_build_imports_no_figure_module_not_even_for_the_teachers_page(project, figures, tmp_path):
+    (project / "docs" / "teachers.md").write_text("# For teachers\n\n{{ teacher_figures() }}\n")
+    figures.add("fig-c", value=9)
+    (figures.module("fig-c")).write_text(figures.module("fig-c").read_text() + '\nLECTURE = "Ask first."\n')
+    site, env = tmp_path / "site", figures.env(FIGURES_CACHE=str(tmp_path / "cache"))
+    assert mkdocs_build(project, site, env).returncode == 0
+    warm = subprocess.run([sys.executable, "-c", IN_PROCESS, str(project / "mkdocs.yml"), str(site)], cwd=project,
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert warm.returncode == 0, warm.stderr
+    assert warm.stdout.strip().splitlines()[-1] == "[]", "a warm build imported figure modules"
+    assert "Ask first." in (site / "teachers" / "index.html").read_text()  # the LECTURE line, from the report

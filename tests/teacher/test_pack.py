@@ -18,8 +18,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from prose_numbers import hand_typed  # noqa: E402
 from real_figures import real_figures, render_real  # noqa: E402
-from test_docs_prose import hand_typed  # noqa: E402
 from throwaway_figures import ROOT  # noqa: E402
 
 from attention_ref import load_examples  # noqa: E402
