@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 MKDOCS  := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve test build figures snapshots bench clean lint deploy serve-versions pack
+.PHONY: setup serve test build figures snapshots bench clean lint deploy serve-versions pack train
 
 setup:
 	@bash scripts/setup.sh
@@ -52,3 +52,11 @@ lint: setup
 
 clean:
 	rm -rf site .cache
+
+# The tiny model: retrain it in its own environment (PyTorch 2.13 CPU; the build and the tests never need it),
+# then refresh the golden values its numpy forward pass is checked against. Review the diff before committing.
+train:
+	python3 -m venv .venv-train
+	.venv-train/bin/python -m pip install -q --disable-pip-version-check -r training/requirements.txt
+	.venv-train/bin/python training/train_tiny.py
+	.venv-train/bin/python tests/golden/make_tiny_golden.py

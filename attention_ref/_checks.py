@@ -47,9 +47,19 @@ def as_float_array(name: str, x, *, min_ndim: int = 1, allow_int: bool = False) 
     return arr.astype(np.float64, copy=False)
 
 
+def asarray_named(name: str, x, what: str = "an array of numbers") -> np.ndarray:
+    """`np.asarray(x)`, or a TypeError naming `name` for what numpy cannot make an array of (ragged lists)."""
+    if isinstance(x, np.ndarray):
+        return x
+    try:
+        return np.asarray(x)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be {what}; got {type(x).__name__} ({exc})") from None
+
+
 def as_mask(name: str, mask, target_shape: tuple[int, ...]) -> np.ndarray:
     """Return `mask` as a boolean array broadcast to `target_shape`, or raise."""
-    arr = np.asarray(mask)
+    arr = asarray_named(name, mask, "an array of booleans")
     if arr.dtype != np.bool_:
         raise TypeError(
             f"{name} must be a boolean array (True = may attend); got dtype {arr.dtype} with shape {arr.shape}"

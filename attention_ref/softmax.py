@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_mask
+from ._checks import as_mask, asarray_named
 
 
 def softmax(x, axis: int = -1, mask=None) -> np.ndarray:
@@ -77,7 +77,7 @@ def _masked_softmax(x: np.ndarray, keep: np.ndarray, axis: int) -> np.ndarray:
 
 def _as_scores(name: str, x) -> np.ndarray:
     """Like `as_float_array`, but -inf is allowed: it is how a masked score is written."""
-    arr = np.asarray(x) if not isinstance(x, np.ndarray) else x
+    arr = asarray_named(name, x)
     if arr.dtype.kind != "f":
         raise TypeError(f"{name} must be a floating-point array; got dtype {arr.dtype} with shape {arr.shape}")
     if arr.ndim == 0 or arr.size == 0:

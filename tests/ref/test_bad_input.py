@@ -375,3 +375,16 @@ def test_similarities_accept_integer_arrays():
 def test_softmax_accepts_minus_inf_as_masked():
     w = softmax(np.array([[0.0, -np.inf, 0.0], [-np.inf, -np.inf, -np.inf]]))
     np.testing.assert_array_equal(w, [[0.5, 0.0, 0.5], [0.0, 0.0, 0.0]])  # an all -inf row is all zeros
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: softmax([[1.0, 2.0], [3.0]]), "x"),
+        (lambda: scaled_dot_product_attention(np.eye(2), np.eye(2), np.eye(2), mask=[[True, False], [True]]), "mask"),
+    ],
+    ids=["softmax", "mask"],
+)
+def test_a_ragged_list_is_a_type_error_naming_the_argument(call, name):
+    with pytest.raises(TypeError, match=rf"^{name} must be an array of"):
+        call()
