@@ -18,16 +18,8 @@ from pathlib import Path
 
 import jsharness
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 NODE_TIMEOUT = 60  # seconds, for one node process running a few hundred cases
 
 

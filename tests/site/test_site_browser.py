@@ -42,19 +42,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS, MIME_TYPES
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
 AXE_PATH = "/__tests__/axe.min.js"  # served by the router (not the site), so the browser caches its compiled code
 PHONE_WIDTH = 390
@@ -63,16 +55,6 @@ PHONE_WIDTH = 390
 FAILING_IMPACTS = ("minor", "moderate", "serious", "critical")
 MEDIA_TIMEOUT_MS = 15_000
 PAGES_AT_ONCE = 3  # pages visited concurrently: enough to keep 2 cores busy
-# Served with the types a real host gives them (Python's table lacks some).
-MIME_TYPES = {
-    ".vtt": "text/vtt",
-    ".woff2": "font/woff2",
-    ".mp4": "video/mp4",
-    ".svg": "image/svg+xml",
-    ".json": "application/json",
-    ".js": "text/javascript",
-    ".webmanifest": "application/manifest+json",
-}
 CONTEXTS = {
     "palette": {"color_scheme": "light"},  # each page opens light; the crawl then switches with Material's toggle
     "phone": {"viewport": {"width": PHONE_WIDTH, "height": 844}, "is_mobile": True, "has_touch": True},

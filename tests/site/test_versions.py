@@ -151,7 +151,7 @@ def test_an_older_version_shows_its_banner_without_errors_in_chromium(deployed, 
     import functools
     import threading
 
-    from test_site_browser import CHROMIUM, CHROMIUM_ARGS
+    from chromium import CHROMIUM, CHROMIUM_ARGS
 
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium` (scripts/setup.sh does)", pytrace=False)
