@@ -1,12 +1,11 @@
 """Small PNG thumbnails for the gallery, made from each figure's PNGs (or a scene's poster and step stills).
 
-The gallery shows every figure at once: with the full 2x PNGs (about 100 KB
-each) a phone on a slow network waited seconds for the first row. A thumbnail
-is 480 px wide (sharp in a 240 px gallery cell on a 2x screen) in at most 128
+The gallery shows every figure at once, so it must not load each figure's
+full 2x PNG. A thumbnail is 480 px wide (sharp in a 240 px gallery cell on a 2x screen) in at most 128
 colours: figures are flat colours and text, so it stays crisp at a fraction of
 the bytes. Thumbnails are a matter of the site, not of the figure: they are
 made when the site is built, cached by the bytes of their source under
-`.cache/thumbs/`, and never land in the figure cache or the teacher pack.
+`.cache/figures/thumbs/`, and never land in the figure cache or the teacher pack.
 """
 
 from __future__ import annotations
