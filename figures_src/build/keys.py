@@ -18,10 +18,11 @@ from pathlib import Path
 from attention_ref.examples import examples_path
 
 from ..core.files import sha
+from ..core.paths import ROOT
 from . import registry
 
 PROTOCOL = "2"  # bump to invalidate every cached render
-PACKAGE = Path(__file__).resolve().parents[1]  # figures_src/
+PACKAGE = ROOT / "figures_src"
 KIT = PACKAGE / "kit"
 
 
