@@ -298,13 +298,18 @@ def test_a_module_with_a_bad_id_is_reported(figures, tmp_path, bad_id):
     assert not report.ok
 
 
-def test_two_modules_with_one_id_are_reported(figures, tmp_path):
+def test_two_modules_with_one_id_are_reported(figures, tmp_path, monkeypatch):
+    # A module's file is named after its id, so two modules with one id live in two packages.
     figures.add("fig-a")
-    figures.add("fig-a-again", source=figures.module("fig-a").read_text())
+    more = figures.base / f"{figures.name}_more"
+    more.mkdir()
+    (more / "__init__.py").write_text("")
+    (more / "fig_a.py").write_text(figures.module("fig-a").read_text())
+    monkeypatch.setenv("FIGURES_PACKAGES", f"{figures.name},{figures.name}_more")
 
     report = run_build(tmp_path / "cache")
 
-    assert report.module_errors == [f"fig-a: declared twice, by {figures.name}.fig_a and {figures.name}.fig_a_again"]
+    assert report.module_errors == [f"fig-a: declared twice, by {figures.name}.fig_a and {figures.name}_more.fig_a"]
 
 
 def test_an_unknown_package_is_reported_not_a_traceback(figures, tmp_path, monkeypatch):

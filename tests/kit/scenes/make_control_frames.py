@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CONTROL_DIR = ROOT / "tests" / "kit" / "scenes" / "control"
 SIZE = (160, 90)
 
