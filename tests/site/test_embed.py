@@ -44,9 +44,14 @@ def test_every_macro_in_the_docs_expands():
     from attention_ref import load_examples
     from attention_ref.examples import DEFAULT_PATH
 
+    from figures_src.build import claims
+
     ex = load_examples(DEFAULT_PATH)
-    figs = {fid: fake_files(SiteFigure(fid, f.kind, f.caption, f.description, "alt", f.data(ex)))
-            for fid, f in real_figures().items()}
+    figs = {}
+    for fid, f in real_figures().items():
+        data = f.data(ex)
+        figs[fid] = fake_files(SiteFigure(fid, f.kind, f.caption, f.description, "alt", data,
+                                          claims=claims.evaluate(f, data)))
     for md in sorted(DOCS.rglob("*.md")):
         page = md.relative_to(DOCS).as_posix()
         embed.check(md.read_text(encoding="utf-8"), page, figs)
