@@ -82,6 +82,11 @@ def cat_is_the_only_living_word(data):
     return data["living_words"] == ["cat"]
 
 
+@claim("“cat” keeps more of its own value than any other word: the thickest loop is on “cat”")
+def cat_keeps_the_most(data):
+    return top(data["self_weight"]) == "cat"
+
+
 @claim("every weight is above zero: without a mask every word reads every other, forward and backward")
 def every_word_reaches_every_other(data):
     return data["min_weight"] > 0
