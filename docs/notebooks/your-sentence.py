@@ -106,6 +106,34 @@ print(
 
 
 # %% [markdown]
+# ## Why the toy still says "dog"
+#
+# With the sentence as given, "it" attends most to "dog", although "heavy"
+# tells a reader that it is the ball. Nothing in this toy reads the
+# adjective. Its $W_Q$ was written by hand so that "it" asks for a living
+# thing, and a query is made from its own word alone ($Q = XW_Q$ works row
+# by row), so the query of "it" is the same whatever word ends the
+# sentence. $W_K$ only says how living, or how much of an object, each word
+# is, and every score compares just two words. So the most living word,
+# "dog", wins; "heavy" and "ball" only compete through their own keys. A
+# model has to *learn* to let the last word decide: the page
+# [A model that learned it](../../trained-model/) looks inside a small
+# trained transformer whose attention moves from the animal to the place
+# when "tired" becomes "wide".
+
+# %%
+# The same sentence with its last word replaced by "tired": which word wins?
+from attention_ref import self_attention
+
+swapped = tokens[:-1] + ("tired",)
+x_swapped = np.stack([vocabulary[t.lower()] for t in swapped])
+att = self_attention(x_swapped, language.w_q, language.w_k, language.w_v)
+i = [t.lower() for t in swapped].index(FOCUS.lower())
+winner = swapped[int(att.weights[i].argmax())]
+print(f"ending in {tokens[-1]!r}: {FOCUS!r} → {data['top_word']!r}")
+print(f"ending in 'tired': {FOCUS!r} → {winner!r}")
+
+# %% [markdown]
 # ## The figure, redrawn
 #
 # `render()` of the figure module writes its SVG, PNG and PDF into a

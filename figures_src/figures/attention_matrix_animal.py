@@ -10,6 +10,7 @@ toy language look for a living thing, and "animal" is the most living word.
 
 from __future__ import annotations
 
+from figures_src.kit.claims import claim, ranked
 from figures_src.kit.common import attend, keyed, word_keys
 from figures_src.kit.formats import fmt
 
@@ -47,7 +48,44 @@ def data(examples) -> dict:
         "top_word": {q: s.tokens[int(row.argmax())] for q, row in zip(keys, w, strict=False)},
         "focus_top_word": s.tokens[int(w[i].argmax())],
         "focus_top_weight": float(w[i].max()),
+        "n_rows_top_animal": sum(1 for row in w if s.tokens[int(row.argmax())] == "animal"),
     }
+
+
+@claim("“animal” is the word read most: its column has the largest average weight")
+def animal_is_read_most(data):
+    return data["most_read_word"] == "animal"
+
+
+@claim("every row but that of “street” gives “animal” its largest weight")
+def animal_tops_every_row_but_street(data):
+    return [q for q, t in data["top_word"].items() if t != "animal"] == ["street"]
+
+
+@claim("“street” looks most at itself")
+def street_looks_at_itself(data):
+    return data["top_word"]["street"] == "street"
+
+
+@claim("“animal” gives itself more attention than “it” gives “animal”")
+def animal_reads_itself_more_than_it_does(data):
+    return data["weight"]["animal"]["animal"] > data["weight"]["it"]["animal"]
+
+
+@claim("“The” gives “animal” almost as large a share as “it” does (over four fifths of it)")
+def the_reads_animal_almost_as_much_as_it(data):
+    return data["weight"]["the"]["animal"] > 0.8 * data["weight"]["it"]["animal"]
+
+
+@claim("the rows of “The”, “the” and “because” are identical")
+def article_rows_are_identical(data):
+    w = data["weight"]
+    return w["the"] == w["the_2"] == w["because"]
+
+
+@claim("“tired” is the second word of the row of “it”, not the first")
+def tired_is_second_for_it(data):
+    return ranked(data["weight"]["it"])[:2] == ["animal", "tired"]
 
 
 def labels(data) -> list[str]:

@@ -10,6 +10,7 @@ zero.
 
 from __future__ import annotations
 
+from figures_src.kit.claims import claim
 from figures_src.kit.common import attend, keyed
 from figures_src.kit.formats import fmt
 
@@ -47,6 +48,28 @@ def data(examples) -> dict:
         "top_weight": float(weights[top]),
         "d_v": int(att.v.shape[-1]),
     }
+
+
+@claim("the value of “animal” is lit brightest, and every other value less than half as brightly")
+def animal_lit_brightest(data):
+    others = [w for t, w in zip(data["tokens"], data["weights"], strict=True) if t != data["top_word"]]
+    return data["top_word"] == "animal" and max(others) < data["top_weight"] / 2
+
+
+@claim("the context vector of “it” has more on “living” than “it” had on its own, most of it from “animal”")
+def living_grows_mostly_from_animal(data):
+    from_top = data["top_weight"] * data["v_top"]["living"]
+    return data["context"]["living"] > data["x_focus"]["living"] and from_top > data["context"]["living"] / 2
+
+
+@claim("the “grammar” entry of “it” shrinks in its context vector")
+def grammar_shrinks(data):
+    return data["context"]["grammar"] < data["x_focus"]["grammar"]
+
+
+@claim("the value of “animal” has nothing on “grammar”")
+def animal_value_has_no_grammar(data):
+    return data["top_word"] == "animal" and data["v_top"]["grammar"] == 0.0
 
 
 def labels(data) -> list[str]:

@@ -3,16 +3,19 @@
 An arrow from word j to word i carries word j's value into word i's output,
 and its thickness and opacity are the attention weight of i on j. Arrows
 above the words run forward, from an earlier word to a later one; arrows
-below run backward. Top: only the arrows into "sat", labelled with their
-weights: "sat" draws most from "cat" and "mat", its subject and the place.
-Bottom: every word at once, all the arrows between different positions (the
-weight a word keeps for itself is on the diagonal of the attention matrix).
+below run backward; the small loop on a word is the weight it keeps for
+itself (the diagonal of the attention matrix). Top: only the arrows into
+"sat", labelled with their weights: "sat" draws most from "cat" and "mat", its
+subject and the place. Bottom: every word at once, every arrow and every loop.
 All the weights come from single-head self-attention with the walk-through's
-projections.
+hand-made projections.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
+from figures_src.kit.claims import claim, top
 from figures_src.kit.common import attend, keyed, word_keys
 from figures_src.kit.formats import fmt
 
@@ -34,6 +37,10 @@ def data(examples) -> dict:
     others = [j for j in range(len(s.tokens)) if j != i]
     top_two = sorted(others, key=lambda j: -w[i, j])[:2]
     ranked = sorted(range(len(s.tokens)), key=lambda j: -w[i, j])
+    off = w.copy()
+    off[np.eye(len(w), dtype=bool)] = -1.0  # the arrows between two different words
+    q_big, k_big = np.unravel_index(int(off.argmax()), off.shape)
+    living = s.language.axes.index("living")
     return {
         "sentence": s.text,
         "tokens": list(s.tokens),
@@ -47,7 +54,42 @@ def data(examples) -> dict:
         "focus_top_two_others_share": float(w[i, top_two].sum()),
         "focus_self_weight": float(w[i, i]),
         "self_weight": keyed(s.tokens, w.diagonal()),
+        "column_mean": keyed(s.tokens, w.mean(axis=0)),
+        # the thickest arrow between two different words: from its source (key) into its reader (query)
+        "thickest_arrow": {"from": s.tokens[k_big], "into": s.tokens[q_big], "weight": float(w[q_big, k_big])},
+        "min_weight": float(w.min()),
+        "living_words": [t for t, row in zip(s.tokens, s.x, strict=True) if row[living] > 0],
     }
+
+
+@claim("“sat” draws more from “cat” and “mat” than from any other word, and together more than half of its vector")
+def sat_draws_from_cat_and_mat(data):
+    return set(data["focus_top_two_others"]) == {"cat", "mat"} and data["focus_top_two_others_share"] > 0.5
+
+
+@claim("“sat” keeps some of its own value: its self-loop is not empty")
+def sat_keeps_some_for_itself(data):
+    return data["focus_self_weight"] > 0
+
+
+@claim("the thickest arrow between two different words leaves “cat”, and “cat” is the word read most on average")
+def thickest_arrows_leave_cat(data):
+    return data["thickest_arrow"]["from"] == "cat" and top(data["column_mean"]) == "cat"
+
+
+@claim("“cat” is the only word of this sentence with anything on the toy’s “living” axis")
+def cat_is_the_only_living_word(data):
+    return data["living_words"] == ["cat"]
+
+
+@claim("“cat” keeps more of its own value than any other word: the thickest loop is on “cat”")
+def cat_keeps_the_most(data):
+    return top(data["self_weight"]) == "cat"
+
+
+@claim("every weight is above zero: without a mask every word reads every other, forward and backward")
+def every_word_reaches_every_other(data):
+    return data["min_weight"] > 0
 
 
 def labels(data) -> list[str]:
@@ -87,7 +129,7 @@ def render(data, out_dir, theme, quality) -> None:
     toks, w, i = data["tokens"], data["weights"], data["focus_index"]
     n = len(toks)
     xs, total = _positions(toks)
-    w_max = max(max(row[j] for j in range(n) if j != k) for k, row in enumerate(w))
+    w_max = max(max(row) for row in w)  # the largest weight, self-loops included
     rad = -0.5  # negative: left-to-right arrows bow upward, right-to-left ones downward
     half = 0.2 * total  # half the height of a panel, in data units
 
@@ -110,6 +152,32 @@ def render(data, out_dir, theme, quality) -> None:
                     shrinkB=10,
                 )
             )
+
+        def selfloop(ax, k, weight, scale, label=None):
+            """What word k keeps of its own value: a loop from the top of its chip back into it."""
+            from matplotlib.path import Path
+
+            lw = 0.6 + scale * weight
+            x0, base, rise, spread = xs[k], 0.075 * half, 0.4 * half, 2.8
+            path = Path(
+                [(x0 - 0.75, base), (x0 - spread, base + rise), (x0 + spread, base + rise), (x0 + 0.75, base)],
+                [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4],
+            )
+            ax.add_patch(
+                FancyArrowPatch(
+                    path=path,
+                    arrowstyle="-|>",
+                    mutation_scale=7 + 1.1 * lw,
+                    lw=lw,
+                    color=t["accent"],
+                    alpha=min(0.15 + 0.85 * weight / w_max, 1.0),
+                    shrinkA=0,
+                    shrinkB=0,
+                )
+            )
+            if label is not None:  # the apex of the loop is three quarters of the way up its control points
+                ax.text(x0, base + 0.75 * rise + 0.5, label, ha="center", va="bottom", fontsize=10.5,
+                        color=t["foreground"])
 
         fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(style.FIG_WIDTH, 7.6))
         for ax in (ax1, ax2):
@@ -136,8 +204,9 @@ def render(data, out_dir, theme, quality) -> None:
                 color=t["foreground"],
                 fontweight="bold" if toks[j] in data["focus_top_two_others"] else "normal",
             )
+        selfloop(ax1, i, w[i][i], scale=22, label=fmt(w[i][i], "pct0"))
         ax1.set_title(
-            f"into \u201c{data['focus']}\u201d, which keeps {fmt(w[i][i], 'pct0')} for itself",
+            f"into \u201c{data['focus']}\u201d; the loop on it is what it keeps for itself",
             fontsize=11.5,
             loc="left",
             color=t["foreground"],
@@ -147,11 +216,13 @@ def render(data, out_dir, theme, quality) -> None:
         pairs = [(j, k) for k in range(n) for j in range(n) if j != k]
         for j, k in sorted(pairs, key=lambda p: w[p[1]][p[0]]):
             flow(ax2, j, k, w[k][j], scale=14)
+        for k in range(n):
+            selfloop(ax2, k, w[k][k], scale=14)
         ax2.set_title("every word at once", fontsize=11.5, loc="left", color=t["foreground"])
         ax2.text(
             total + 1,
             half,
-            "above: earlier \u2192 later",
+            "above: earlier \u2192 later; loops: kept for itself",
             ha="right",
             va="top",
             fontsize=9,

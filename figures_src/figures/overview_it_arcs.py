@@ -10,6 +10,7 @@ one. The thickest arc goes to the word "it" refers to.
 
 from __future__ import annotations
 
+from figures_src.kit.claims import claim
 from figures_src.kit.common import attend, keyed
 from figures_src.kit.formats import fmt
 
@@ -41,6 +42,16 @@ def data(examples) -> dict:
         "self_weight": float(weights[i]),
         "n_tokens": len(s.tokens),
     }
+
+
+@claim("“it” pays the most attention to “animal”")
+def it_attends_most_to_animal(data):
+    return data["top_word"] == "animal"
+
+
+@claim("every word, “it” itself included, gets some of the attention of “it”")
+def every_word_gets_some(data):
+    return min(data["weights"]) > 0 and data["self_weight"] > 0
 
 
 def labels(data) -> list[str]:

@@ -9,6 +9,8 @@ any size and do not add up to anything in particular.
 
 from __future__ import annotations
 
+from attention_ref import softmax
+from figures_src.kit.claims import claim, ranked
 from figures_src.kit.common import attend, keyed
 from figures_src.kit.formats import fmt
 
@@ -29,6 +31,9 @@ def data(examples) -> dict:
     scores = att.scores[i]  # (T,) one row of Q K^T
     order = sorted(range(len(s.tokens)), key=lambda j: -scores[j])
     top, second = order[0], order[1]
+    living = s.language.axes.index("living")
+    unscaled = softmax(scores)  # what step 4 would give without step 3, for the scaling page
+    scaled = att.scaled[i]
     return {
         "sentence": s.text,
         "tokens": list(s.tokens),
@@ -44,10 +49,40 @@ def data(examples) -> dict:
         "second_score": float(scores[second]),
         "n_zero": sum(1 for v in scores if v == 0.0),
         "scale": att.scale,  # 1 / sqrt(d_k), applied in step 3
-        "scaled": keyed(s.tokens, att.scaled[i]),
+        "scaled": keyed(s.tokens, scaled),
+        "scaled_order": [s.tokens[j] for j in sorted(range(len(s.tokens)), key=lambda j: -scaled[j])],
+        "order": [s.tokens[j] for j in order],
+        "k_living": keyed(s.tokens, att.k[:, living]),  # every key's entry on the "living" axis
+        "weight_unscaled": keyed(s.tokens, unscaled),
+        "weight_scaled": keyed(s.tokens, att.weights[i]),
         "T": len(s.tokens),
         "d_k": int(att.q.shape[-1]),
     }
+
+
+@claim("“animal” scores highest against the query of “it”, and “tired” comes second")
+def animal_first_tired_second(data):
+    return data["top_word"] == "animal" and data["second_word"] == "tired"
+
+
+@claim("after “animal”, “tired” has the largest key on the “living” axis")
+def tired_key_is_living(data):
+    return ranked(data["k_living"])[:2] == ["animal", "tired"]
+
+
+@claim("the query of “it” is zero on the “action” and “grammar” axes")
+def it_query_ignores_action_and_grammar(data):
+    return data["q"]["action"] == 0.0 and data["q"]["grammar"] == 0.0 and data["n_zero"] > 0
+
+
+@claim("scaling keeps the order of the scores: the words rank the same before and after")
+def scaling_keeps_the_order(data):
+    return data["scaled_order"] == data["order"]
+
+
+@claim("without the scaling, “it” would give “animal” a much larger share (over half) than with it")
+def scaling_matters_even_here(data):
+    return data["weight_unscaled"]["animal"] > 0.5 > data["weight_scaled"]["animal"]
 
 
 def labels(data) -> list[str]:

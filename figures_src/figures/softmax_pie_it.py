@@ -10,6 +10,7 @@ never gives exactly nothing.
 
 from __future__ import annotations
 
+from figures_src.kit.claims import claim, ranked
 from figures_src.kit.common import attend, keyed
 from figures_src.kit.formats import fmt
 
@@ -41,6 +42,27 @@ def data(examples) -> dict:
         "top_weight": float(weights[top]),
         "sum": float(weights.sum()),
     }
+
+
+@claim("“it” attends most to “animal”")
+def it_attends_most_to_animal(data):
+    return data["top_word"] == "animal"
+
+
+@claim("after “animal”, “it” gives the most to “tired” and then to itself")
+def tired_then_itself(data):
+    return ranked(data["weight"])[:3] == ["animal", "tired", "it"]
+
+
+@claim("no word gets nothing: every slice of the pie is larger than zero")
+def every_word_gets_a_slice(data):
+    return min(data["weights"]) > 0
+
+
+@claim("the words whose score is zero all get the same weight, “The” among them")
+def zero_scores_share_one_weight(data):
+    zero = [w for s, w in zip(data["scores"], data["weights"], strict=True) if s == 0.0]
+    return data["scores"][0] == 0.0 and len(zero) > 1 and max(zero) == min(zero)
 
 
 def labels(data) -> list[str]:

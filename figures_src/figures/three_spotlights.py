@@ -11,7 +11,8 @@ X times column j of W_Q. Blank cells are zero.
 
 from __future__ import annotations
 
-from figures_src.kit.common import attend, keyed
+from figures_src.kit.claims import claim, ranked
+from figures_src.kit.common import attend, keyed, word_keys
 from figures_src.kit.formats import fmt
 
 ID = "three-spotlights"
@@ -55,7 +56,38 @@ def data(examples) -> dict:
         "top_word": s.tokens[top],
         "score_focus_to_top": float(att.scores[i, top]),
         "score_top_to_focus": float(att.scores[top, i]),
+        # the axis each word's query is largest on: what it mostly asks for
+        "query_top_axis": {t: lang.axes[int(q.argmax())] for t, q in zip(word_keys(s.tokens), att.q, strict=True)},
+        "k_living": keyed(s.tokens, att.k[:, lang.axes.index("living")]),
+        "values_are_embeddings": bool((att.v == x).all()),
     }
+
+
+@claim("the query of “it” is largest on the “living” axis: it asks above all for something alive")
+def it_asks_for_something_alive(data):
+    q = data["q_focus"]
+    return max(q, key=q.get) == "living"
+
+
+@claim("the key of “animal” is the largest of all keys on the “living” axis")
+def animal_key_is_most_living(data):
+    return ranked(data["k_living"])[0] == "animal"
+
+
+@claim("in this toy, every word but “street” has a query largest on “living”: "
+       "almost every word asks for something alive")
+def almost_every_word_asks_for_the_living(data):
+    return [w for w, a in data["query_top_axis"].items() if a != "living"] == ["street"]
+
+
+@claim("W_V leaves every embedding unchanged: the values are the embeddings")
+def values_are_embeddings(data):
+    return data["values_are_embeddings"] is True
+
+
+@claim("the score of “it” against “animal” is larger than that of “animal” against “it”: scores are not symmetric")
+def scores_are_not_symmetric(data):
+    return data["top_word"] == "animal" and data["score_focus_to_top"] > data["score_top_to_focus"]
 
 
 def _cells(m) -> list[str]:

@@ -5,9 +5,10 @@ every other word's value. First only the arcs of "it" are drawn, each as thick
 and as opaque as the weight "it" gives that word, with the weights written
 under the words. Then every word's arcs at once: above the sentence, what each
 word takes from earlier words; below, from later ones; each arc in the colour
-of the word the information comes from (the weight a word keeps for itself is
-left out). Finally the strongest arc of "it" is singled out: it runs to "cat",
-the word "it" refers to.
+of the word the information comes from, and a small loop on each word for the
+weight it keeps for itself. Finally the strongest arc of "it" is singled out:
+it runs to "cat", the word "it" refers to. The projections are the hand-made
+ones of the walk-through, whose W_Q makes "it" look for a living thing.
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ def data(examples) -> dict:
         "focus_index": i,
         "weights": w.tolist(),
         "focus_max": float(w[i].max()),  # the arcs of the focus word are scaled by its largest weight
-        "others_max": float(others.max()),  # the arcs between different words, by the largest of them
+        "others_max": float(others.max()),  # the largest weight between two different words
+        "web_max": float(w.max()),  # the web's arcs and self-loops are scaled by the largest weight of all
+        "self_weights": w.diagonal().tolist(),  # what each word keeps for itself: its self-loop
         "focus_top": int(np.argmax(w[i])),
     }
 
@@ -82,6 +85,12 @@ def scene(data):
     CHIP_Y, LABEL_Y = 0.0, -0.62
     ANGLE = 0.42 * np.pi  # arc bend: the longest arc rises about 2.1 units
 
+    def loop(j, weight, wmax):
+        """What word j keeps for itself: a small loop on its own chip, as thick and as opaque as the weight."""
+        s = weight / wmax
+        return mn.Circle(radius=0.2, stroke_color=style.token_color(tokens[j]), stroke_width=1 + 9 * s,
+                         stroke_opacity=max(0.06, s)).move_to([xs[j], CHIP_Y + 0.5, 0])
+
     def arc(j, q, weight, wmax, color):
         """From word j (the source) to word q: above when j comes first, below when it comes after."""
         a, b = sorted((j, q))
@@ -107,9 +116,7 @@ def scene(data):
             arcs = mn.VGroup()
             for j in range(n):
                 if j == i:  # what it keeps for itself: a small loop on its own chip
-                    s = w[i][i] / wmax
-                    arcs.add(mn.Circle(radius=0.2, stroke_color=style.token_color(focus), stroke_width=1 + 9 * s,
-                                       stroke_opacity=max(0.06, s)).move_to([xs[i], CHIP_Y + 0.5, 0]))
+                    arcs.add(loop(i, w[i][i], wmax))
                 else:  # every arc of the focus word above the sentence, to keep it readable
                     a, b = sorted((j, i))
                     start, end = np.array([xs[a], CHIP_Y + 0.28, 0]), np.array([xs[b], CHIP_Y + 0.28, 0])
@@ -126,7 +133,7 @@ def scene(data):
             self.chapter("Every word at once")
             self.say("Every word does the same at the same time. Above: what each word takes from earlier words.")
             self.play(*(Fade(m, out=True) for m in self.focus_parts), run_time=0.6)
-            wmax = data["others_max"]
+            wmax = data["web_max"]
             forward = mn.VGroup(*(arc(j, q, w[q][j], wmax, style.token_color(tokens[j]))
                                   for q in range(n) for j in range(q)))
             backward = mn.VGroup(*(arc(j, q, w[q][j], wmax, style.token_color(tokens[j]))
@@ -134,21 +141,25 @@ def scene(data):
             self.play(Fade(forward), run_time=1.2)
             self.say("Below: what each word takes from later words. Each arc wears the colour of its source.")
             self.play(Fade(backward), run_time=1.2)
-            self.web = (forward, backward)
+            loops = mn.VGroup(*(loop(q, w[q][q], wmax) for q in range(n)))
+            self.say("The small loops on the words: what each word keeps of its own value.")
+            self.play(Fade(loops), run_time=1.0)
+            self.web = (forward, backward, loops)
 
         def it_and_cat(self):
             self.chapter(f"“{focus}” and “{tokens[top]}”")
             self.say(f"Of all the flows, “{focus}” draws the most from “{tokens[top]}”: "
                      f"{fmt(w[i][top], 'pct')} of its new vector.")
-            forward, backward = self.web
+            forward, backward, loops = self.web
             strongest = arc(top, i, w[i][top], w[i][top], highlight)
             apex = strongest.point_from_proportion(0.5)
             share = text(fmt(w[i][top], "pct"), 22, color=highlight).move_to(apex + [0, 0.3 if top < i else -0.3, 0])
-            self.play(FadeTo(forward, 0.2), FadeTo(backward, 0.2),
+            self.play(FadeTo(forward, 0.2), FadeTo(backward, 0.2), FadeTo(loops, 0.2),
                       mn.Create(strongest), run_time=1.2)
             self.play(Fade(share), mn.Indicate(self.chips[top], color=highlight),
                       mn.Indicate(self.chips[i], color=highlight), run_time=1.0)
-            self.say(f"That is the word “{focus}” stands for: the context has resolved it.")
+            self.say(f"Here that is the word “{focus}” stands for: this hand-made W_Q makes “{focus}” "
+                     "look for a living thing.")
             note = text(summary(data), 22, color=MUTED)
             self.play(Fade(note.move_to([0, -2.55, 0])), run_time=0.5)
 
