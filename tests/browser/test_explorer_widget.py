@@ -321,13 +321,16 @@ def test_explorer_hover_update_time(visit, built_site, record_property):
     tokens, rows, _ = explorer_source(figure_data(built_site, fig_id), fig_id)
     v = visit(EXPLORERS[fig_id])
     widget(v.page, fig_id)
+    v.page.wait_for_load_state("networkidle")  # measure the widget, not the page still loading
+    v.page.wait_for_timeout(500)
     result = v.page.evaluate(
-        """([figId, hovers]) => {
+        """async ([figId, hovers]) => {
           const root = document.querySelector(`[data-sav-widget][data-figure="${figId}"]`);
           const buttons = [...root.querySelectorAll(".sav-explorer__word")];
           const live = root.querySelector(".sav-widget__readout");
           const times = [], texts = [];
           for (let k = 0; k < hovers; k++) {
+            await new Promise(frame => requestAnimationFrame(frame));  // one hover per frame, as a hand moves
             const b = buttons[(k + 1) % buttons.length];  // a different word each time
             const t0 = performance.now();
             b.dispatchEvent(new PointerEvent("pointerenter", {pointerType: "mouse"}));

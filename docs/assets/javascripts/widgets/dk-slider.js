@@ -26,6 +26,13 @@ export function weightsAt(scores, divisor) {
   return { weights, entropy: entropyBits(weights) };
 }
 
+/** d_k as the page's prose writes it: an italic d with a subscript k. */
+function dk_() {
+  const span = el("span", "sav-dk__symbol");
+  span.append(el("var", null, "d"), el("sub", null, "k"));
+  return span;
+}
+
 function el(tag, className, text) {
   const e = document.createElement(tag);
   if (className) e.className = className;
@@ -48,12 +55,12 @@ export function buildSlider(data) {
   root.setAttribute("aria-labelledby", `${uid}-title`);
   const heading = el("p", "sav-widget__title", "Try it: the temperature of softmax");
   heading.id = `${uid}-title`;
-  const what = el(
-    "p",
-    "sav-widget__how",
-    `The slider sets the number the raw scores of “${focus}” are divided by before softmax: ` +
-      `the figure divides them by √d_k = ${f2(sqrtDk)} (d_k = ${dk}). ` +
-      "A smaller number sharpens the weights, a larger one evens them out.",
+  // What the slider divides, said in the widget; d_k written as the page writes it (d, subscript k).
+  const what = el("p", "sav-widget__how");
+  what.append(
+    `The slider sets the number the raw scores of “${focus}” are divided by before softmax. `,
+    `The figure divides them by √`, dk_(), ` = ${f2(sqrtDk)} (`, dk_(), ` = ${dk}). `,
+    "A smaller number sharpens the weights, a larger one evens them out.",
   );
   what.id = `${uid}-how`;
 
@@ -72,9 +79,16 @@ export function buildSlider(data) {
   range.step = String(P_STEP);
   range.value = String(startP);
   range.setAttribute("aria-describedby", what.id);
-  const reset = el("button", "sav-dk__reset", `Back to √d_k = ${f2(sqrtDk)}`);
+  const reset = el("button", "sav-dk__reset");
+  reset.append("Back to √", dk_(), ` = ${f2(sqrtDk)}`);
   reset.type = "button";
-  control.append(label, range, reset);
+  const track = el("div", "sav-dk__track");
+  const sharper = el("span", "sav-dk__end", "sharper");
+  const even = el("span", "sav-dk__end", "more even");
+  sharper.setAttribute("aria-hidden", "true"); // the description says it; these mark the two ends
+  even.setAttribute("aria-hidden", "true");
+  track.append(sharper, range, even);
+  control.append(label, track, reset);
 
   const bars = barList(tokens, `Attention weights of “${focus}” over every word`);
   const live = el("p", "sav-widget__readout");
@@ -86,14 +100,18 @@ export function buildSlider(data) {
     const divisor = 2 ** Number(range.value);
     const { weights, entropy } = weightsAt(scores, divisor);
     const top = argmax(weights);
-    const figure = Math.abs(divisor - sqrtDk) < 1e-9 ? " (√d_k, as in the figure)" : "";
-    value.textContent = f2(divisor) + figure;
-    range.setAttribute("aria-valuetext", `divide by ${f2(divisor)}${figure}`);
+    const atFigure = Math.abs(divisor - sqrtDk) < 1e-9;
+    value.replaceChildren(f2(divisor));
+    if (atFigure) value.append(" (√", dk_(), ", as in the figure)");
+    range.setAttribute(
+      "aria-valuetext",
+      `divide by ${f2(divisor)}${atFigure ? ", the square root of d k, as in the figure" : ""}`,
+    );
     bars.update(weights, top);
     live.textContent =
       `÷ ${f2(divisor)}: ${focus} → ${tokens[top]} ${pct(weights[top])}, ` +
       `entropy ${f2(entropy)} bits (at most ${f2(Math.log2(tokens.length))})`;
-    reset.disabled = figure !== "";
+    reset.disabled = atFigure;
   }
   range.addEventListener("input", update);
   reset.addEventListener("click", () => {

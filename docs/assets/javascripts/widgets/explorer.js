@@ -16,7 +16,7 @@ export const SOURCES = {
     rows: data.weights,
     start: data.focus_index,
     title: "Attention explorer",
-    of: "these toy projections",
+    of: "its row of the matrix",
   }),
   "tiny-model-heads": (data) => {
     const { layer, head } = data.reference_head;
@@ -25,7 +25,7 @@ export const SOURCES = {
       rows: data.attention[layer][head],
       start: data.query_index,
       title: `Attention explorer: the reference head (layer ${layer}, head ${head})`,
-      of: "the trained model's reference head",
+      of: "the reference head",
     };
   },
 };
@@ -101,7 +101,7 @@ export function buildExplorer(figureId, source) {
     const row = rows[i];
     bars.update(row, argmax(row));
     buttons.forEach((b, j) => b.classList.toggle("sav-explorer__word--query", j === i));
-    chartTitle.textContent = `Where “${tokens[i]}” looks, in ${of} (each row adds up to 100%):`;
+    chartTitle.textContent = `Where “${tokens[i]}” looks (${of}, adding up to 100%):`;
     live.textContent = readout(tokens, row, i);
   }
 
