@@ -25,7 +25,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS
 
 from attention_ref import corpus_config
 from attention_ref.tiny_model import load_tiny_model
@@ -44,8 +43,13 @@ def pct(x: float) -> str:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {".js": "text/javascript", ".json": "application/json", ".css": "text/css",
-                      ".svg": "image/svg+xml", "": "application/octet-stream"}
+    extensions_map = {
+        ".js": "text/javascript",
+        ".json": "application/json",
+        ".css": "text/css",
+        ".svg": "image/svg+xml",
+        "": "application/octet-stream",
+    }
 
     def log_message(self, *args):
         pass
@@ -68,18 +72,9 @@ def site_url(built_site):
 
 
 @pytest.fixture(scope="module")
-def browser(site_url):
-    pytest.importorskip("playwright.sync_api", reason="Playwright is installed by scripts/setup.sh")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (Debian's chromium package)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+def browser(site_url, js_page):
+    """conftest.py's Chromium (one Playwright per session: a second sync_playwright() is refused)."""
+    return js_page.page.context.browser
 
 
 def open_page(browser, site_url, *, width: int, scheme: str):
@@ -119,8 +114,10 @@ def run_sentence(page, sentence: str | None = None) -> None:
 def bars(page) -> list[tuple[str, str]]:
     items = page.locator("#own-sentence-result li")
     return [
-        (items.nth(i).locator(".sav-own-sentence__word").inner_text(),
-         items.nth(i).locator(".sav-own-sentence__pct").inner_text())
+        (
+            items.nth(i).locator(".sav-own-sentence__word").inner_text(),
+            items.nth(i).locator(".sav-own-sentence__pct").inner_text(),
+        )
         for i in range(items.count())
     ]
 

@@ -2,7 +2,7 @@
 
 figures_src/site/model_export.py writes the weights for the browser; the test writes its files to
 a temporary folder beside a copy of docs/assets/javascripts (attention.js and tiny-model.js),
-serves that folder on 127.0.0.1 and opens it in Debian's Chromium (the flags of conftest.py).
+serves that folder on 127.0.0.1 and opens it in a new context of conftest.py's Chromium.
 Every request the page makes is routed; anything not for that server is aborted and recorded.
 
 What is checked, against `attention_ref.tiny_model.load_tiny_model().forward`:
@@ -44,7 +44,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS
 
 from attention_ref import corpus_config, generate_corpus
 from attention_ref.tiny_model import DEFAULT_DIR, WEIGHTS_FILE, load_tiny_model
@@ -156,33 +155,29 @@ async ([origin, sentences, misspellings]) => {
 
 
 @pytest.fixture(scope="module")
-def chromium(served):
-    pytest.importorskip("playwright.sync_api", reason="Playwright is installed by scripts/setup.sh")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (Debian's chromium package)")
-    from playwright.sync_api import sync_playwright
-
+def chromium(served, js_page):
+    """Run every sentence in a new page of conftest's Chromium (one Playwright per session: a second
+    sync_playwright() inside the first's event loop is refused)."""
     foreign, errors = [], []
     every = SENTENCES + [s for s, _ in UNKNOWN] + NO_IT
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
+    context = js_page.page.context.browser.new_context()
+    try:
+        page = context.new_page()
 
-            def route(r):
-                if r.request.url.startswith(served + "/"):
-                    r.continue_()
-                else:
-                    foreign.append(r.request.url)
-                    r.abort()
+        def route(r):
+            if r.request.url.startswith(served + "/"):
+                r.continue_()
+            else:
+                foreign.append(r.request.url)
+                r.abort()
 
-            page.route("**/*", route)
-            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(served + "/")
-            out = json.loads(page.evaluate(RUN_JS, [served, every, MISSPELLINGS]))
-        finally:
-            browser.close()
+        page.route("**/*", route)
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(served + "/")
+        out = json.loads(page.evaluate(RUN_JS, [served, every, MISSPELLINGS]))
+    finally:
+        context.close()
     out["by_sentence"] = dict(zip(every, out["runs"], strict=True))
     out["foreign"], out["errors"] = foreign, errors
     return out
