@@ -38,6 +38,7 @@ from ..core.paths import PACK_CACHE, THUMB_CACHE
 from ..teacher import pack
 from ..teacher import page as teacher_page
 from . import embed, pages, thumbs
+from .model_export import export_tiny_model
 
 
 class SiteError(Exception):
@@ -104,16 +105,19 @@ def prepare(docs_dir: str | os.PathLike, site_url: str | None) -> SiteBuild:
     return SiteBuild(report, figures, build_info(site_url, site_version()))
 
 
-def outputs(site: SiteBuild) -> list[tuple[str, str | None, str | None]]:
-    """(site path, source file, content) of every file the site adds: figures, figure pages, gallery, pack."""
+def outputs(site: SiteBuild) -> list[tuple[str, str | None, str | bytes | None]]:
+    """(site path, source file, content) of every file the site adds: figures, figure pages, gallery, the tiny
+    model's weights for the browser, the teacher pack."""
     thumbs.add_thumbnails(site.figures, THUMB_CACHE)  # gallery, step stills, WebP posters
-    out: list[tuple[str, str | None, str | None]] = []
+    out: list[tuple[str, str | None, str | bytes | None]] = []
     for fig in site.figures.values():
         for name, path in sorted(fig.files.items()):
             out.append((fig.site_path(name), path, None))
         meta = site.report.figures[fig.id]
         out.append((f"figures/{fig.id}/index.md", None, pages.figure_page(fig, site.info, meta["source"])))
     out.append(("figures/index.md", None, pages.gallery_page(site.figures)))
+    # The trained model for the browser ("Try your own sentence"), from attention_ref's committed weights.
+    out += [(uri, None, blob) for uri, blob in sorted(export_tiny_model().items())]
     try:
         path = pack.cached_pack(site.report, site.info, PACK_CACHE, pack.lectures(site.report))
     except (OSError, pack.PackError) as exc:
