@@ -51,7 +51,7 @@ def data(examples) -> dict:
 @claim("the measured spread grows with d_k: the largest d_k spreads more than ten times as wide as the smallest")
 def spread_grows(data):
     m = data["measured_spread"]
-    return all(b > a for a, b in zip(m, m[1:])) and m[-1] > 10 * m[0]
+    return all(b > a for a, b in zip(m, m[1:], strict=False)) and m[-1] > 10 * m[0]
 
 
 @claim("the measured spread is within 5% of √d_k at every size, so dividing by √d_k brings every size back to a "

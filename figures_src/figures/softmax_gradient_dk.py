@@ -68,7 +68,7 @@ def raw_response_fades(data):
 @claim("with raw scores the response peaks at a small d_k (at most 8) and falls at every doubling of d_k after it")
 def raw_response_falls_after_peak(data):
     raw = [g for d, g in zip(data["d_k"], data["gradient_unscaled"], strict=True) if d >= data["raw_peak_d_k"]]
-    return data["raw_peak_d_k"] <= 8 and len(raw) >= 2 and all(b < a for a, b in zip(raw, raw[1:]))
+    return data["raw_peak_d_k"] <= 8 and len(raw) >= 2 and all(b < a for a, b in zip(raw, raw[1:], strict=False))
 
 
 @claim("with scores divided by √d_k the response stays level: within a tenth of its value at the smallest d_k, "
