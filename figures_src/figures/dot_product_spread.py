@@ -11,6 +11,7 @@ by tens. The measured spread of each panel is printed beside √d_k.
 from __future__ import annotations
 
 from attention_ref.experiments import dot_product_spread
+from figures_src.kit.claims import claim
 from figures_src.kit.formats import fmt
 
 ID = "dot-product-spread"
@@ -45,6 +46,18 @@ def data(examples) -> dict:
         "sizes": [{"d_k": d, "measured": spread[str(d)]["measured"], "sqrt_dk": spread[str(d)]["sqrt_dk"]}
                   for d in sizes],
     }
+
+
+@claim("the measured spread grows with d_k: the largest d_k spreads more than ten times as wide as the smallest")
+def spread_grows(data):
+    m = data["measured_spread"]
+    return all(b > a for a, b in zip(m, m[1:], strict=False)) and m[-1] > 10 * m[0]
+
+
+@claim("the measured spread is within 5% of √d_k at every size, so dividing by √d_k brings every size back to a "
+       "spread of about one")
+def spread_follows_sqrt(data):
+    return all(abs(s["measured"] / s["sqrt_dk"] - 1) < 0.05 for s in data["sizes"])
 
 
 def labels(data) -> list[str]:

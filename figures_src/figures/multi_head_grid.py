@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from attention_ref import multi_head_attention
 from attention_ref.examples import multihead_example
+from figures_src.kit.claims import claim, top
 from figures_src.kit.common import keyed, word_keys
 from figures_src.kit.formats import fmt
 
@@ -58,7 +59,106 @@ def data(examples) -> dict:
         "positions_per_turn": ex.positions_per_turn,
         "head_names": list(ex.head_names),
         "heads": heads,
+        # each word's entry on the "action" axis of X: what the noun head's keys read
+        "action": {q: float(row[ex.axes.index("action")]) for q, row in zip(keys, ex.x, strict=False)}
+        if "action" in ex.axes else {},
+        # the word-class flags each word carries in X (pronoun, noun, verb), by word key: what the grammar heads read
+        "word_class": {
+            q: [a for a in ("pronoun", "noun", "verb") if a in ex.axes and row[ex.axes.index(a)] > 0]
+            for q, row in zip(keys, ex.x, strict=False)
+        },
     }
+
+
+def _rows(data, name):
+    """(word key, row index, its weights by word key) of one head, in sentence order."""
+    w = data["heads"][name]["weight"]
+    return [(q, i, w[q]) for i, q in enumerate(w)]
+
+
+def _even(row) -> bool:
+    return max(row.values()) - min(row.values()) < 1e-9
+
+
+def _looks_at(data, name, offset, at_least=0.9) -> bool:
+    """Every row whose word has a neighbour at `offset` puts at least `at_least` of its weight there."""
+    head = data["heads"][name]
+    n = data["T"]
+    return all(head["argmax"][i] == i + offset and max(head["weights"][i]) >= at_least
+               for i in range(n) if 0 <= i + offset < n)
+
+
+def _class_rows(data, name, cls):
+    return [(q, row) for q, _, row in _rows(data, name) if cls in data["word_class"][q]]
+
+
+@claim("in the previous-word head every word after the first puts more than 90% of its weight on the word just "
+       "before it")
+def previous_head_follows_previous_word(data):
+    return _looks_at(data, "previous", -1)
+
+
+@claim("in the previous-word head the first word, which has no word before it, puts most of its weight on itself")
+def previous_head_first_word_on_itself(data):
+    return data["heads"]["previous"]["argmax"][0] == 0
+
+
+@claim("in the next-word head every word before the last puts more than 90% of its weight on the word just after it")
+def next_head_follows_next_word(data):
+    return _looks_at(data, "next", 1)
+
+
+@claim("in the itself head every word puts more than 90% of its weight on itself")
+def self_head_looks_at_itself(data):
+    return _looks_at(data, "self", 0)
+
+
+@claim("in the pronoun head the pronoun “it” gives most of its weight to “animal”, and its second most to “tired”")
+def pronoun_head_it_to_animal(data):
+    w = data["heads"]["coreference"]["weight"]["it"]
+    rest = {k: v for k, v in w.items() if k != "animal"}
+    return top(w) == "animal" and top(rest) == "tired" and w["animal"] > 0.5
+
+
+@claim("in the pronoun head every row but the pronoun’s spreads its weight evenly")
+def pronoun_head_others_even(data):
+    return all(_even(row) != ("pronoun" in data["word_class"][q]) for q, _, row in _rows(data, "coreference"))
+
+
+@claim("in the verb head each verb puts most of its weight on the nouns, split equally between them, and every "
+       "other row spreads its weight evenly")
+def verb_head_splits_nouns(data):
+    nouns = [q for q, c in data["word_class"].items() if "noun" in c]
+    verbs = _class_rows(data, "verb_nouns", "verb")
+    others = [row for q, _, row in _rows(data, "verb_nouns") if "verb" not in data["word_class"][q]]
+    return (len(nouns) >= 2 and bool(verbs) and all(_even(r) for r in others)
+            and all(sum(row[n] for n in nouns) > 0.5 and max(row[n] for n in nouns) - min(row[n] for n in nouns) < 1e-9
+                    for _, row in verbs))
+
+
+@claim("in the noun head each noun gives most of its weight to “cross”, and every other row spreads its weight "
+       "evenly")
+def noun_head_to_cross(data):
+    nouns = _class_rows(data, "noun_verb", "noun")
+    others = [row for q, _, row in _rows(data, "noun_verb") if "noun" not in data["word_class"][q]]
+    return bool(nouns) and all(top(row) == "cross" and row["cross"] > 0.5 for _, row in nouns) and all(
+        _even(r) for r in others)
+
+
+@claim("“cross” is the word with the most action in X")
+def cross_most_action(data):
+    return bool(data["action"]) and top(data["action"]) == "cross"
+
+
+@claim("in the broad head every word gives every word the same weight")
+def broad_head_even(data):
+    return data["heads"]["broad"]["spread"] < 1e-9
+
+
+@claim("in the first-word head every word puts more than 90% of its weight on the first word")
+def first_head_looks_at_first(data):
+    return all(a == 0 for a in data["heads"]["first"]["argmax"]) and min(
+        data["heads"]["first"]["peak"].values()) >= 0.9
 
 
 def _cell(v: float) -> str:

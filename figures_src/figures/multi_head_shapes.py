@@ -18,6 +18,7 @@ import numpy as np
 
 from attention_ref import multi_head_attention
 from attention_ref.examples import multihead_example
+from figures_src.kit.claims import claim
 from figures_src.kit.common import word_keys
 from figures_src.kit.formats import fmt
 
@@ -76,6 +77,17 @@ def data(examples) -> dict:
             "input": {a: float(ex.x[i, ex.axes.index(a)]) for a in s.language.axes},  # the word's own vector
         }
     return out
+
+
+@claim("in this example W_O is the identity")
+def w_o_is_identity(data):
+    return data["w_o_is_identity"]
+
+
+@claim("in the pronoun head’s output “it” is at least twice as living as its own vector")
+def pronoun_output_more_living(data):
+    c = data["coreference"]
+    return c["output"][0] >= 2 * c["input"]["living"]
 
 
 def _shape(shape) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from figures_src.kit.claims import claim
 from figures_src.kit.common import attend, keyed
 from figures_src.kit.formats import fmt
 
@@ -49,6 +50,18 @@ def data(examples) -> dict:
     out["same_output_per_word"] = bool(set(a) == set(b) and all(np.allclose(a[w], b[w], rtol=0, atol=1e-12) for w in a))
     out["dog_output"] = dict(zip(out["axes"], (float(v) for v in a["dog"]), strict=False))
     return out
+
+
+@claim("without positions every word comes out of self-attention as the same vector in “dog bites man” and in "
+       "“man bites dog”")
+def same_output_per_word(data):
+    return data["same_output_per_word"]
+
+
+@claim("without positions “dog” gives each word the same weight in both sentences")
+def dog_same_weights(data):
+    a, b = (s["dog_weights"] for s in data["sentences"])
+    return set(a) == set(b) and all(abs(a[w] - b[w]) < 1e-12 for w in a)
 
 
 def labels(data) -> list[str]:

@@ -1,13 +1,15 @@
-"""Add the positions and word order shows: "dog" now attends differently in "dog bites man" and "man bites dog".
+"""With positions, word order shows: "dog" attends differently in "dog bites man" and "man bites dog".
 
 The attention weights of the word "dog" over the three words, in both
 sentences. Left, without positions: the bars of the two sentences are equal
 word by word, because self-attention sees only which words are present.
-Right, with the sinusoidal positional encoding added to each word's vector
-(X + s PE, where the factor s is `word_order_scale` in the examples file):
-"dog" at the start of a sentence and "dog" at its end are now different
-vectors, so their queries and keys differ and so do the weights and the
-output. The layer can now tell who bit whom.
+Right, with positions: each word's vector gets extra columns of its own, the
+sinusoidal positional encoding of its place (the meaning axes agent, action
+and patient are left as they are), and W_Q and W_K get a hand-built block
+that reads them, so that a word's query favours the words before it. "dog"
+at the start of a sentence and "dog" at its end are now different vectors,
+so their queries and keys differ and so do the weights and the output. The
+layer can now tell the two sentences apart.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from attention_ref import self_attention, sinusoidal_positional_encoding
+from figures_src.kit.claims import claim, top
 from figures_src.kit.common import keyed
 from figures_src.kit.formats import fmt
 
@@ -23,22 +26,42 @@ KIND = "matplotlib"
 # What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
 LECTURE = (
     "Use it to close the positional-encoding argument: the same two sentences, now with positions added, give "
-    '"dog" different weights. Ask students what changed in the computation (only X) and why that is enough.'
+    '"dog" different weights. Ask students what changed in the computation (X got position columns, and W_Q '
+    "and W_K a block that reads them) and why that is enough."
 )
 SENTENCES = ("dog_bites_man", "man_bites_dog")
 WORD = "dog"
+
+
+def _layer(lang, cfg, n_pos: int):
+    """The roles layer widened by the position block of the examples file: W_Q and W_K block-diagonal
+    (meaning block, position block), W_V with zero rows for the position columns."""
+    bq = np.asarray(cfg["w_q_position"], dtype=float)  # (n_pos, n_pos)
+    bk = np.asarray(cfg["w_k_position"], dtype=float)  # (n_pos, n_pos)
+    if bq.shape != (n_pos, n_pos) or bk.shape != (n_pos, n_pos):
+        raise ValueError(f"[positional] w_q_position and w_k_position must be ({n_pos}, {n_pos}) for position_dims "
+                         f"= {n_pos}; got {bq.shape} and {bk.shape}")
+    d = lang.d_model
+
+    def widen(w, block):  # (d, d_k) and (n_pos, n_pos) -> (d + n_pos, d_k + n_pos)
+        return np.block([[w, np.zeros((d, n_pos))], [np.zeros((n_pos, w.shape[1])), block]])
+
+    w_v = np.vstack([lang.w_v, np.zeros((n_pos, lang.w_v.shape[1]))])  # (d + n_pos, d_v): values keep meaning only
+    return widen(lang.w_q, bq), widen(lang.w_k, bk), w_v
 
 
 def data(examples) -> dict:
     cfg = examples.positional
     scale = float(cfg.get("word_order_scale", 1.0))
     base = float(cfg.get("base", 10000.0))
-    out = {"word": WORD, "scale": scale, "base": base, "sentences": []}
+    n_pos = int(cfg["position_dims"])
+    out = {"word": WORD, "scale": scale, "base": base, "position_dims": n_pos, "sentences": []}
     for name in SENTENCES:
         s = examples.sentence(name)
         lang = s.language
-        pe = sinusoidal_positional_encoding(len(s.tokens), lang.d_model, base)  # (T, d_model)
+        pe = sinusoidal_positional_encoding(len(s.tokens), n_pos, base)  # (T, position_dims)
         i = s.index(WORD)
+        x_with = np.concatenate([s.x, scale * pe], axis=1)  # (T, d_model + position_dims): meaning | position
         entry = {
             "name": name,
             "text": s.text,
@@ -46,12 +69,21 @@ def data(examples) -> dict:
             "position": i,
             "pe": pe.tolist(),
             "axes": list(lang.axes),
+            "d_model": lang.d_model,
+            "d_model_with": int(x_with.shape[1]),
+            # the meaning columns of X are the same with and without positions
+            "meaning_unchanged": bool(np.array_equal(x_with[:, : lang.d_model], s.x)),
+            # which words stand before "dog" (the position block favours them)
+            "before": [t.lower() for t in s.tokens[:i]],
         }
-        for key, x in (("without", s.x), ("with", s.x + scale * pe)):  # adding positions is part of the input
-            att = self_attention(x, lang.w_q, lang.w_k, lang.w_v)
+        layers = (("without", s.x, (lang.w_q, lang.w_k, lang.w_v)), ("with", x_with, _layer(lang, cfg, n_pos)))
+        for key, x, (w_q, w_k, w_v) in layers:
+            att = self_attention(x, w_q, w_k, w_v)
+            weights = keyed(s.tokens, att.weights[i])  # by word: dog, bites, man
             entry[key] = {
-                "weights": keyed(s.tokens, att.weights[i]),  # by word: dog, bites, man
-                "output": dict(zip(lang.axes, (float(v) for v in att.output[i]), strict=False)),
+                "weights": weights,
+                "output": dict(zip(lang.axes, (float(v) for v in att.output[i]), strict=True)),
+                "to_words_before": float(sum(weights[w] for w in entry["before"])),
             }
         out["sentences"].append(entry)
     a, b = out["sentences"]
@@ -62,6 +94,44 @@ def data(examples) -> dict:
         same_o = all(np.isclose(a[key]["output"][x], b[key]["output"][x], rtol=0, atol=1e-12) for x in a["axes"])
         out[f"same_{key}_positions"] = bool(same_w and same_o)
     return out
+
+
+@claim("without positions “dog” has the same weights and the same output in both sentences")
+def same_without_positions(data):
+    return data["same_without_positions"]
+
+
+@claim("with positions “dog” has different weights and a different output in the two sentences")
+def different_with_positions(data):
+    return not data["same_with_positions"]
+
+
+@claim("the positions get columns of their own: the meaning columns (agent, action, patient) of every word are the "
+       "same with positions as without")
+def meaning_columns_untouched(data):
+    return all(s["meaning_unchanged"] and s["d_model_with"] > s["d_model"] for s in data["sentences"])
+
+
+@claim("with positions, “dog” at the end of “man bites dog” gives most of its attention to the words before it")
+def dog_at_end_reads_words_before(data):
+    s = next(s for s in data["sentences"] if s["position"] == len(s["tokens"]) - 1)
+    return s["with"]["to_words_before"] > 0.5
+
+
+@claim("with positions, “dog” at the start of “dog bites man” has no word before it and keeps the most attention "
+       "on itself, more than without positions")
+def dog_at_start_keeps_itself(data):
+    s = next(s for s in data["sentences"] if s["position"] == 0)
+    w = s["with"]["weights"]
+    return top(w) == "dog" and w["dog"] > s["without"]["weights"]["dog"]
+
+
+@claim("with positions, “dog” gives more attention to “man” in “man bites dog”, where “man” stands before it, than "
+       "in “dog bites man”")
+def dog_reads_man_more_when_man_is_before(data):
+    a, b = data["sentences"]
+    more = b["with"]["weights"]["man"] > a["with"]["weights"]["man"]
+    return "man" in b["before"] and "man" not in a["before"] and more
 
 
 def _words(data) -> list[str]:
@@ -104,7 +174,7 @@ def render(data, out_dir, theme, quality) -> None:
         fig, axes = plt.subplots(1, 2, figsize=(style.FIG_WIDTH, 3.6), sharey=True, gridspec_kw={"wspace": 0.12})
         top = max(s[k]["weights"][w] for s in data["sentences"] for k in ("without", "with") for w in words)
         for ax, key, title in zip(
-            axes, ("without", "with"), ("without positions", "with positions added"), strict=False
+            axes, ("without", "with"), ("without positions", "with position columns"), strict=False
         ):
             for n, (s, color, hatch) in enumerate(zip(data["sentences"], colors, hatches, strict=False)):
                 xs = [k + (n - 0.5) * 0.38 for k in range(len(words))]

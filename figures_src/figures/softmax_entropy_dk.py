@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from attention_ref import entropy_bits, softmax, softmax_saturation
+from figures_src.kit.claims import claim
 from figures_src.kit.formats import fmt
 
 ID = "softmax-entropy-dk"
@@ -49,6 +50,34 @@ def data(examples) -> dict:
         "at_first": runs[0],
         "at_last": runs[-1],
     }
+
+
+@claim("with raw scores the entropy falls at every doubling of d_k")
+def raw_entropy_falls(data):
+    e = data["entropy_unscaled"]
+    return all(b < a for a, b in zip(e, e[1:], strict=False))
+
+
+@claim("with raw scores the entropy collapses: at the largest d_k it is under a tenth of the maximum")
+def raw_entropy_collapses(data):
+    return data["at_last"]["entropy_unscaled"] < 0.1 * data["max_entropy"]
+
+
+@claim("at the largest d_k, with raw scores, the largest weight takes most of the attention on average")
+def raw_largest_weight_dominates(data):
+    return data["at_last"]["max_weight_unscaled"] > 0.5
+
+
+@claim("with scores divided by √d_k the entropy stays level: within a tenth of its value at the smallest d_k, "
+       "at every d_k")
+def scaled_entropy_level(data):
+    e = data["entropy_scaled"]
+    return all(abs(v - e[0]) <= 0.1 * e[0] for v in e)
+
+
+@claim("with scores divided by √d_k the entropy stays below the maximum but above half of it, at every d_k")
+def scaled_entropy_below_max(data):
+    return all(0.5 * data["max_entropy"] < v < data["max_entropy"] for v in data["entropy_scaled"])
 
 
 def labels(data) -> list[str]:

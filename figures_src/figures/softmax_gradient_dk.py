@@ -2,11 +2,14 @@
 
 The same seeded queries and keys as the entropy experiment: one query against
 ten random keys, for key sizes d_k from 1 to 512. For each draw it measures
-how far the softmax weights move, in all, when the scores that enter the
-softmax are nudged (the Frobenius norm of the softmax's Jacobian), and the
-curve shows the mean over the draws. With the raw scores the response fades
+how far the softmax weights move when each score that enters the softmax is
+nudged on its own: the table of every weight's derivative with respect to
+every score (the softmax's Jacobian), squared entry by entry, summed and
+square-rooted (its Frobenius norm). The curve shows the mean over the draws.
+(Nudging every score by the same amount would move no weight at all: softmax
+ignores a common shift.) With the raw scores the response fades
 as d_k grows: one weight takes nearly everything, and a nudge of the scores
-hardly moves any weight, so almost no training signal reaches W_Q and W_K.
+of any one score hardly moves any weight, so almost no training signal reaches W_Q and W_K.
 Divided by √d_k, the scores keep the same spread for every d_k and the
 response stays level. A dashed line marks its value for equal weights.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from attention_ref import softmax_gradient, softmax_jacobian
+from figures_src.kit.claims import claim
 from figures_src.kit.formats import fmt
 
 ID = "softmax-gradient-dk"
@@ -45,11 +49,38 @@ def data(examples) -> dict:
         "equal_weights": float(np.linalg.norm(softmax_jacobian(np.zeros(n)))),
         "first": str(sweep[0]),
         "last": str(sweep[-1]),
+        # where the raw scores' response is largest: it only falls from there on
+        "raw_peak_d_k": sweep[int(np.argmax([r["gradient_unscaled"] for r in runs]))],
         "at_first": runs[0],
         "at_last": runs[-1],
         # how many times weaker the raw scores' response is than the scaled one at the largest d_k
         "ratio_at_last": last["gradient_scaled"] / last["gradient_unscaled"],
     }
+
+
+@claim("with raw scores the response of the weights fades as d_k grows: at the largest d_k it is under a quarter "
+       "of what it is at the smallest")
+def raw_response_fades(data):
+    raw = data["gradient_unscaled"]
+    return raw[-1] < raw[0] / 4 and raw[-1] == min(raw)
+
+
+@claim("with raw scores the response peaks at a small d_k (at most 8) and falls at every doubling of d_k after it")
+def raw_response_falls_after_peak(data):
+    raw = [g for d, g in zip(data["d_k"], data["gradient_unscaled"], strict=True) if d >= data["raw_peak_d_k"]]
+    return data["raw_peak_d_k"] <= 8 and len(raw) >= 2 and all(b < a for a, b in zip(raw, raw[1:], strict=False))
+
+
+@claim("with scores divided by √d_k the response stays level: within a tenth of its value at the smallest d_k, "
+       "at every d_k")
+def scaled_response_level(data):
+    s = data["gradient_scaled"]
+    return all(abs(g - s[0]) <= 0.1 * s[0] for g in s)
+
+
+@claim("at the largest d_k the scaled scores' response is more than three times the raw scores'")
+def scaling_keeps_gradient(data):
+    return data["ratio_at_last"] > 3
 
 
 def labels(data) -> list[str]:
@@ -63,8 +94,8 @@ def labels(data) -> list[str]:
 def alt(data) -> str:
     first, last = data["at_first"], data["at_last"]
     return (
-        f"A line chart of how strongly softmax weights over {data['n_keys']} random keys respond to a nudge of "
-        f"their scores (the mean norm of the softmax's Jacobian) against d_k from {data['first']} to "
+        f"A line chart of how strongly softmax weights over {data['n_keys']} random keys respond when each score is "
+        f"nudged on its own (the mean Frobenius norm of the softmax's Jacobian) against d_k from {data['first']} to "
         f"{data['last']}, on a doubling scale. Raw scores: the response falls from "
         f"{fmt(first['gradient_unscaled'], 'f2')} to {fmt(last['gradient_unscaled'], 'f2')}. Scores divided by the "
         f"square root of d_k: it stays near {fmt(last['gradient_scaled'], 'f2')}, "
