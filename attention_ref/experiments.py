@@ -58,8 +58,9 @@ def softmax_gradient(d_k: int, n_keys: int, n_samples: int, seed: int) -> dict[s
     The same draws as `softmax_saturation` (same seed, same queries and keys).
     For each draw it takes the Jacobian J of the weights with respect to the
     scores that enter the softmax (`softmax_jacobian`, `(n_keys, n_keys)`) and
-    its Frobenius norm, sqrt(sum_ij J_ij^2): how far the weights move, in all,
-    when every score is nudged by one unit. Returns the mean over the draws,
+    its Frobenius norm, sqrt(sum_ij J_ij^2): each score nudged on its own, how
+    far every weight moves, summed in squares over all the nudges (nudging
+    every score at once by the same amount moves nothing). Returns the mean over the draws,
     unscaled and scaled. For equal weights it is sqrt(n_keys - 1) / n_keys; it
     tends to 0 as one weight takes everything (a saturated softmax).
     """
