@@ -1,4 +1,8 @@
-"""Fixtures for the tests of attention.js: the module served on 127.0.0.1, a Chromium page, node.
+"""Fixtures of the browser tests: one Chromium for the session, the JS modules and the built site served
+on 127.0.0.1, a page that has imported attention.js, node.
+
+One Playwright per session (a second sync_playwright() alongside the first is refused): every test
+here uses the `chromium_browser` fixture's browser.
 
 Chromium is Debian's (/usr/bin/chromium), driven by Playwright from PyPI with the flags
 tests/test_site_browser.py uses; Playwright's own browser download is never needed. The page is
@@ -9,16 +13,19 @@ that the module asks no other host for anything.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import shutil
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jsharness
 import pytest
-from chromium import CHROMIUM, CHROMIUM_ARGS
+from chromium import CHROMIUM, CHROMIUM_ARGS, MIME_TYPES
 
 NODE_TIMEOUT = 60  # seconds, for one node process running a few hundred cases
 
@@ -49,7 +56,8 @@ def js_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def js_page(js_server: str) -> Iterator[JsPage]:
+def chromium_browser():
+    """Debian's Chromium through Playwright, once for the whole session."""
     pytest.importorskip("playwright.sync_api", reason="Playwright is installed by scripts/setup.sh")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (Debian's chromium package)")
@@ -58,23 +66,53 @@ def js_page(js_server: str) -> Iterator[JsPage]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page()
-            js = JsPage(page=page, module_url=f"{js_server}/attention.js", origin=js_server)
-
-            def route(r):
-                if r.request.url.startswith(js_server + "/"):
-                    r.continue_()
-                else:
-                    js.foreign_requests.append(r.request.url)
-                    r.abort()
-
-            page.route("**/*", route)
-            page.on("console", lambda m: m.type == "error" and js.console_errors.append(m.text))
-            page.on("pageerror", lambda e: js.console_errors.append(str(e)))
-            page.goto(js_server + "/")
-            yield js
+            yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="session")
+def js_page(js_server: str, chromium_browser) -> Iterator[JsPage]:
+    page = chromium_browser.new_page()
+    js = JsPage(page=page, module_url=f"{js_server}/attention.js", origin=js_server)
+
+    def route(r):
+        if r.request.url.startswith(js_server + "/"):
+            r.continue_()
+        else:
+            js.foreign_requests.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and js.console_errors.append(m.text))
+    page.on("pageerror", lambda e: js.console_errors.append(str(e)))
+    page.goto(js_server + "/")
+    yield js
+    page.close()
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES,
+                      "": "application/octet-stream"}
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The built site (tests/conftest.py's `built_site`) served on 127.0.0.1; the URL ends in '/'."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SiteHandler,
+                                                                                  directory=str(built_site)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")

@@ -24,14 +24,10 @@ the explorer over 50 hovers, timed with performance.now() inside the page.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import math
 import statistics
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -47,17 +43,6 @@ from figures_src.kit.formats import fmt  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-MIME_TYPES = {".json": "application/json", ".js": "text/javascript", ".svg": "image/svg+xml",
-              ".woff2": "font/woff2", ".mp4": "video/mp4", ".vtt": "text/vtt"}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 EXPLORERS = {  # figure id -> the page it is on
     "attention-matrix-animal": "every-word/",
@@ -70,38 +55,9 @@ HOVERS = 50
 # --------------------------------------------------------------------------- serving and the browser
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(built_site)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    pytest.importorskip("playwright.sync_api", reason="Playwright is installed by scripts/setup.sh")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (Debian's chromium package)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+def browser(chromium_browser):
+    return chromium_browser
 
 
 class Visit:

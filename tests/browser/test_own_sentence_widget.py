@@ -19,9 +19,6 @@ Checked, in both palettes and at a desktop and a phone width:
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
@@ -42,42 +39,20 @@ def pct(x: float) -> str:
     return f"{100 * x:.1f}%"  # figures_src/kit/formats.py's "pct"
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        ".js": "text/javascript",
-        ".json": "application/json",
-        ".css": "text/css",
-        ".svg": "image/svg+xml",
-        "": "application/octet-stream",
-    }
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
-def site_url(built_site):
+def site(site_url, built_site):
+    """The served site without its trailing '/' (the paths here start with one)."""
     if not (built_site / MODEL_JSON).is_file():
-        pytest.skip(f"the built site has no {MODEL_JSON} (the site build does not write model_export's files yet)")
-    handler = functools.partial(_Handler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+        pytest.skip(f"the built site has no {MODEL_JSON} (the site build writes it: figures_src/site/model_export.py)")
+    return site_url.rstrip("/")
 
 
 @pytest.fixture(scope="module")
-def browser(site_url, js_page):
-    """conftest.py's Chromium (one Playwright per session: a second sync_playwright() is refused)."""
-    return js_page.page.context.browser
+def browser(chromium_browser):
+    return chromium_browser
 
 
-def open_page(browser, site_url, *, width: int, scheme: str):
+def open_page(browser, site, *, width: int, scheme: str):
     phone = width < 600
     context = browser.new_context(
         viewport={"width": width, "height": 900}, color_scheme=scheme, is_mobile=phone, has_touch=phone
@@ -86,7 +61,7 @@ def open_page(browser, site_url, *, width: int, scheme: str):
     seen = {"foreign": [], "errors": [], "requests": []}
 
     def route(r):
-        if r.request.url.startswith(site_url + "/"):
+        if r.request.url.startswith(site + "/"):
             seen["requests"].append(r.request.url)
             r.continue_()
         else:
@@ -96,7 +71,7 @@ def open_page(browser, site_url, *, width: int, scheme: str):
     page.route("**/*", route)
     page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.goto(f"{site_url}/{PAGE}")
+    page.goto(f"{site}/{PAGE}")
     page.wait_for_load_state("load")
     return context, page, seen
 
@@ -124,8 +99,8 @@ def bars(page) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", list(WIDTHS))
-def test_seed_sentence_shows_attention_refs_prediction_and_bars(browser, site_url, kind, scheme):
-    context, page, seen = open_page(browser, site_url, width=WIDTHS[kind], scheme=scheme)
+def test_seed_sentence_shows_attention_refs_prediction_and_bars(browser, site, kind, scheme):
+    context, page, seen = open_page(browser, site, width=WIDTHS[kind], scheme=scheme)
     try:
         assert not any("/assets/models/" in u or "tiny-model.js" in u for u in seen["requests"]), (
             "the model was fetched before the first submit"
@@ -151,8 +126,8 @@ def test_seed_sentence_shows_attention_refs_prediction_and_bars(browser, site_ur
         context.close()
 
 
-def test_another_sentence_then_an_unknown_word_then_no_it(browser, site_url):
-    context, page, seen = open_page(browser, site_url, width=WIDTHS["desktop"], scheme="light")
+def test_another_sentence_then_an_unknown_word_then_no_it(browser, site):
+    context, page, seen = open_page(browser, site, width=WIDTHS["desktop"], scheme="light")
     try:
         run_sentence(page, WIDE)
         ref = load_tiny_model().forward(WIDE)
@@ -174,8 +149,8 @@ def test_another_sentence_then_an_unknown_word_then_no_it(browser, site_url):
         context.close()
 
 
-def test_vocabulary_lists_every_known_word(browser, site_url):
-    context, page, seen = open_page(browser, site_url, width=WIDTHS["desktop"], scheme="light")
+def test_vocabulary_lists_every_known_word(browser, site):
+    context, page, seen = open_page(browser, site, width=WIDTHS["desktop"], scheme="light")
     try:
         page.locator("#own-sentence-words summary").click()
         page.wait_for_function("() => document.getElementById('own-sentence-words').dataset.filled === 'yes'")
