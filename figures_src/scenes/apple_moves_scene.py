@@ -78,7 +78,7 @@ def point_label(p) -> str:
 def labels(data) -> list[str]:
     out = []
     for m in data["moves"]:
-        out += [fmt(w, "pct") for w in m["weights"]] + [fmt(m["raw_share"], "pct")]
+        out += [fmt(w, "pct") for w in m["weights"]]
         out += [point_label(m["start"]), point_label(m["moved"])]
     return list(dict.fromkeys(out))
 
@@ -155,8 +155,8 @@ def scene(data):
                                                                                 buff=0.3)
             self.play(Fade(sentence), Fade(chips), run_time=0.6)
             if k == 0:
-                self.say(f"Queries and keys in the learned space of step 1: softmax of q·k/√d_k gives {toward} "
-                         f"{share} of its attention (with no projection, only {fmt(m['raw_share'], 'pct')}),")
+                self.say(f"With queries and keys in the learned space, softmax of q·k/√d_k gives {toward} "
+                         f"{share} of its attention,")
             self.play(Fade(shares), Fade(row_name), run_time=0.6)
             ring = mn.SurroundingRectangle(shares[1], color=style.token_color(toward), buff=0.08)
             if k == 0:
