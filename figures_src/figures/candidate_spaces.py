@@ -1,6 +1,7 @@
 """The same words in three linear maps of the space: only a good map tells the fruit Apple from the company Apple.
 
-The fruit and tech words of the two-axis toy embedding are sent through three
+The fruit and tech words of the toy embedding (the fruit-tech plane they lie
+in, as on the embeddings page) are sent through three
 candidate matrices W (row vectors, x W), as W_Q and W_K send words into the
 space where queries meet keys. In each space Apple attends, by scaled
 dot-product attention with W_Q = W_K = W_V = W, once to "Orange" (as in "An
@@ -16,6 +17,7 @@ the two Apples point in clearly different directions. Their cosine similarity
 from __future__ import annotations
 
 from attention_ref import cosine_similarity, self_attention
+from figures_src.kit.claims import claim
 from figures_src.kit.formats import fmt
 
 ID = "candidate-spaces"
@@ -26,14 +28,22 @@ LECTURE = (
     "different spaces tells the two Apples apart clearly, barely or not at all. Ask which space training "
     "should end up in, and why the squashed one fails."
 )
-LANGUAGE = "fruit_tech_2d"
+LANGUAGE = "fruit_tech_3d"
+PLANE = ("fruit", "tech")  # the candidate maps act on these two coordinates
 SENTENCES = ("apple_orange", "apple_phone")  # Apple with its context word, the fruit and the company
+
+
+def plane_words(lang) -> tuple[list[str], list[int]]:
+    """The words with nothing off the plane, and the plane's columns: their plane coordinates are their vectors."""
+    cols = [list(lang.axes).index(a) for a in PLANE]
+    off = [k for k in range(lang.d_model) if k not in cols]
+    return [w for w, v in lang.vocabulary.items() if not v[off].any()], cols
 
 
 def data(examples) -> dict:
     lang = examples.languages[LANGUAGE]
-    words = list(lang.vocabulary)
-    x_all = lang.embed(words)  # (n_words, 2)
+    words, cols = plane_words(lang)
+    x_all = lang.embed(words)[:, cols]  # (n_words, 2)
     spaces = {}
     for name, cs in examples.candidate_spaces.items():
         w = cs.w  # (2, 2)
@@ -42,7 +52,10 @@ def data(examples) -> dict:
         for sname in SENTENCES:
             s = examples.sentence(sname)
             pair = [s.focus.lower(), s.toward.lower()]
-            att = self_attention(lang.embed(pair), w, w, w)  # Q = K = V = X W
+            if not set(pair) <= set(words):
+                plane = "-".join(PLANE)
+                raise ValueError(f"{pair} must lie in the {plane} plane of {LANGUAGE} (nothing on other axes)")
+            att = self_attention(lang.embed(pair)[:, cols], w, w, w)  # Q = K = V = X W
             contexts[sname] = {
                 "words": pair,
                 "weight_self": float(att.weights[0, 0]),
@@ -60,6 +73,7 @@ def data(examples) -> dict:
     first = examples.sentence(SENTENCES[0])
     return {
         "language": LANGUAGE,
+        "plane": list(PLANE),
         "words": words,
         "focus": first.focus.lower(),
         "towards": [examples.sentence(n).toward.lower() for n in SENTENCES],
@@ -71,6 +85,42 @@ def data(examples) -> dict:
         **{f"weight_to_{examples.sentence(n).toward.lower()}": {m: sp["contexts"][n]["weight_toward"]
                                                                 for m, sp in spaces.items()} for n in SENTENCES},
     }
+
+
+
+def _toward(data, space):
+    return [data["space"][space]["contexts"][n]["weight_toward"] for n in data["sentences"]]
+
+
+@claim("in the original space Apple keeps most of its attention for itself, in both sentences")
+def original_apple_keeps_most(data):
+    return all(data["space"]["original"]["contexts"][n]["weight_self"] > 0.5 for n in data["sentences"])
+
+
+@claim("in the learned space Apple gives its context word more than in the original space, in both sentences")
+def learned_gives_context_more(data):
+    return all(a > b for a, b in zip(_toward(data, "learned"), _toward(data, "original"), strict=True))
+
+
+@claim("in the squashed space Apple gives its context word even less than in the original space")
+def squashed_gives_context_less(data):
+    return all(a < b for a, b in zip(_toward(data, "squashed"), _toward(data, "original"), strict=True))
+
+
+@claim("in the original space the two Apples point almost the same way")
+def original_apples_close(data):
+    return data["separation_cosine"]["original"] > 0.9
+
+
+@claim("in the squashed space the two Apples cannot be told apart")
+def squashed_apples_same(data):
+    return data["separation_cosine"]["squashed"] > 0.999
+
+
+@claim("the learned space tells the two Apples apart best: their cosine is the lowest of the three spaces")
+def learned_separates_best(data):
+    c = data["separation_cosine"]
+    return c["learned"] < c["original"] < c["squashed"]
 
 
 def labels(data) -> list[str]:

@@ -11,6 +11,7 @@ and scaled dot product are given for comparison.
 from __future__ import annotations
 
 from attention_ref import cosine_similarity, dot_similarity, scaled_dot_similarity
+from figures_src.kit.claims import claim
 from figures_src.kit.formats import fmt
 
 ID = "dot-product-worked"
@@ -53,6 +54,19 @@ def data(examples) -> dict:
         "cosine": {f"{p['a']}_{p['b']}": p["cosine"] for p in pairs},
         "scaled": {f"{p['a']}_{p['b']}": p["scaled"] for p in pairs},
     }
+
+
+@claim("Apple and Orange's dot product comes from the fruit axis they share")
+def apple_orange_share_fruit(data):
+    p = data["pair"]["apple_orange"]
+    k = data["axes"].index("fruit")
+    return p["dot"] > 0 and p["terms"][k] == p["dot"]
+
+
+@claim("Orange and Phone have nothing on a common axis: every product, and so the dot product, is zero")
+def orange_phone_orthogonal(data):
+    p = data["pair"]["orange_phone"]
+    return all(t == 0.0 for t in p["terms"]) and p["dot"] == 0.0
 
 
 def labels(data) -> list[str]:

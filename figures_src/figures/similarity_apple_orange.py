@@ -3,13 +3,16 @@
 The words of the sentence are compared pairwise by the cosine of the angle
 between their vectors in the three-axis toy embedding (fruit, tech, grammar).
 The row of "Apple" is outlined: apart from itself, the word it is most like
-here is "Orange", the word that tells us which Apple is meant. This row is
-the raw material of attention: softmax will turn it into weights.
+here is "Orange", the word that tells us which Apple is meant. This row says
+who is like Apple; it is not yet attention, which compares the words after
+projecting them into queries and keys, by dot products divided by sqrt(d_k),
+and turns those scores into weights with softmax.
 """
 
 from __future__ import annotations
 
 from attention_ref import cosine_similarity
+from figures_src.kit.claims import claim
 from figures_src.kit.common import keyed, word_keys
 from figures_src.kit.formats import fmt
 
@@ -43,6 +46,12 @@ def data(examples) -> dict:
         "most_like": s.tokens[best],
         "most_like_cosine": float(cos[i, best]),
     }
+
+
+
+@claim("apart from itself, Apple is most like Orange in this sentence")
+def apple_most_like_orange(data):
+    return data["most_like"].lower() == "orange"
 
 
 def labels(data) -> list[str]:

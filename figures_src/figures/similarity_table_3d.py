@@ -2,14 +2,16 @@
 
 Every word of the three-axis toy embedding (fruit, tech, grammar) is compared
 with every other by the cosine of the angle between their vectors: 1 for the
-same direction, 0 for vectors at right angles. The diagonal is 1 (every word
-is most like itself); Apple is equally like Orange and Phone; the two
-grammar words are alike, and unlike the content words.
+same direction, 0 for vectors at right angles. The words are those of the
+two Apple sentences. The diagonal is 1 (every word is most like itself);
+Apple is equally like Orange and Phone; the two grammar words are alike, and
+unlike the content words.
 """
 
 from __future__ import annotations
 
 from attention_ref import cosine_similarity
+from figures_src.kit.claims import claim
 from figures_src.kit.formats import fmt
 
 ID = "similarity-table-3d"
@@ -21,11 +23,14 @@ LECTURE = (
     "the ambiguity the rest of the lecture resolves."
 )
 LANGUAGE = "fruit_tech_3d"
+SENTENCES = ("apple_orange", "apple_phone")  # the table holds the words of these sentences
+GRAMMAR = ("and", "an")
 
 
 def data(examples) -> dict:
     lang = examples.languages[LANGUAGE]
-    words = list(lang.vocabulary)
+    used = {t.lower() for n in SENTENCES for t in examples.sentence(n).tokens}
+    words = [w for w in lang.vocabulary if w in used]  # in the examples file's order
     x = lang.embed(words)  # (n_words, d_model)
     cos = cosine_similarity(x, x)  # (n_words, n_words)
     return {
@@ -35,7 +40,27 @@ def data(examples) -> dict:
         "vectors": x.tolist(),
         "cosine": cos.tolist(),
         "cos": {a: {b: float(cos[i, j]) for j, b in enumerate(words)} for i, a in enumerate(words)},
+        "grammar_words": [w for w in GRAMMAR if w in words],
     }
+
+
+@claim("on its own, Apple is exactly as much like Orange as like Phone")
+def apple_undecided(data):
+    c = data["cos"]["apple"]
+    return abs(c["orange"] - c["phone"]) < 1e-12
+
+
+@claim("Orange and Phone have nothing in common: their cosine is zero")
+def orange_phone_orthogonal(data):
+    return data["cos"]["orange"]["phone"] == 0.0
+
+
+@claim("the two grammar words are almost the same direction, and barely related to the content words")
+def grammar_words_alike(data):
+    g = data["grammar_words"]
+    content = [w for w in data["words"] if w not in g]
+    return (len(g) == 2 and data["cos"][g[0]][g[1]] > 0.95
+            and all(abs(data["cos"][a][b]) < 0.2 for a in g for b in content))
 
 
 def labels(data) -> list[str]:

@@ -1,19 +1,25 @@
 """Apple moves toward its context: toward Orange in "An Apple And An Orange", toward Phone in "An Apple Phone".
 
 The geometric view of attention. In a toy embedding with a fruit axis and a
-tech axis (and a grammar axis for "an" and "and", which this flat view leaves
-out), "Apple" sits halfway between Orange and Phone. In each sentence Apple
-attends to itself and to its context word, with the weights softmax gives
-their cosine similarities; its new vector is the weighted mix of the two,
-(1 - share) Apple + share Orange (attention_ref.move_toward): a point on the
-straight line from Apple to the context word, as far along as the context
-word's share. The same word lands on the fruit side in one sentence and on the
-tech side in the other.
+tech axis (and a grammar axis for "an" and "and", on which Apple, Orange and
+Phone have nothing, so this flat view shows their whole vectors), "Apple"
+sits halfway between Orange and Phone. In each sentence Apple attends to
+itself and to its context word with the site's attention, softmax of
+q . k / sqrt(d_k), its queries and keys made by the learned space of step 1
+(W_Q = W_K = W) and its values the embeddings themselves (W_V = identity). Its
+new vector, the output of attention, is the weighted mix of the two,
+(1 - share) Apple + share Orange (attention_ref.move_toward gives the same
+point): a point on the straight line from Apple to the context word, as far
+along as the context word's share. With no projection at all Apple would keep
+most of its attention and move much less. The same word lands on the fruit
+side in one sentence and on the tech side in the other.
 """
 
 from __future__ import annotations
 
-from attention_ref import cosine_similarity, move_toward, softmax
+import numpy as np
+
+from attention_ref import self_attention
 from figures_src.kit.formats import fmt
 
 ID = "apple-moves-scene"
@@ -25,33 +31,40 @@ LECTURE = (
     "becomes something they can see."
 )
 SENTENCES = ("apple_orange", "apple_phone")
+SPACE, RAW = "learned", "original"  # candidate spaces of step 1: the one Apple moves in, and no projection
 
 
 def data(examples) -> dict:
     first = examples.sentence(SENTENCES[0])
     lang = first.language
     plane = [0, 1]  # the first two axes (fruit, tech) make the flat view
+    off = [k for k in range(lang.d_model) if k not in plane]
+    w, w_raw = examples.candidate_spaces[SPACE].w, examples.candidate_spaces[RAW].w  # (2, 2) each
     moves = []
     for name in SENTENCES:
         s = examples.sentence(name)
-        x = s.x  # (T, d)
         i, j = s.focus_index, s.index(s.toward)
-        pair = x[[i, j]]  # (2, d): the word and its context word
-        weights = softmax(cosine_similarity(x[i], pair)[0])  # (2,): its weights on itself and on the context word
-        share = float(weights[1])
-        moved = move_toward(x[i], x[j], share)
+        pair = s.x[[i, j]]  # (2, d): the word and its context word
+        if pair[:, off].any():
+            raise ValueError(f"{s.tokens[i]} and {s.tokens[j]} must have nothing off the plane of the first two axes")
+        x = pair[:, plane]  # (2, 2): their whole vectors
+        att = self_attention(x, w, w, np.eye(2))  # Q = K = X W, V = X
+        raw = self_attention(x, w_raw, w_raw, np.eye(2))
+        weights = att.weights[0]  # (2,): its weights on itself and on the context word
         moves.append({
             "sentence": s.text,
             "focus": s.tokens[i],
             "toward": s.tokens[j],
             "weights": weights.tolist(),  # [on itself, on the context word]
-            "share": share,
-            "start": x[i][plane].tolist(),
-            "target": x[j][plane].tolist(),
-            "moved": moved[plane].tolist(),
+            "share": float(weights[1]),
+            "raw_share": float(raw.weights[0, 1]),  # the same, with no projection
+            "start": x[0].tolist(),
+            "target": x[1].tolist(),
+            "moved": att.output[0].tolist(),
         })
     landmarks = sorted({m["toward"].lower() for m in moves} | {first.focus.lower()})
     return {
+        "space": SPACE,
         "axes": [lang.axes[a] for a in plane],
         "points": {w: lang.vocabulary[w][plane].tolist() for w in landmarks},
         "moves": moves,
@@ -142,7 +155,8 @@ def scene(data):
                                                                                 buff=0.3)
             self.play(Fade(sentence), Fade(chips), run_time=0.6)
             if k == 0:
-                self.say(f"Softmax of their cosine similarities gives {toward} {share} of its attention,")
+                self.say(f"With queries and keys in the learned space, softmax of q·k/√d_k gives {toward} "
+                         f"{share} of its attention,")
             self.play(Fade(shares), Fade(row_name), run_time=0.6)
             ring = mn.SurroundingRectangle(shares[1], color=style.token_color(toward), buff=0.08)
             if k == 0:

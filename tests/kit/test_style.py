@@ -15,7 +15,7 @@ def test_no_two_words_of_a_sentence_share_a_colour(name):
     assert style.check_distinct(EXAMPLES.sentence(name).tokens) == []
 
 
-@pytest.mark.parametrize("language", ["fruit_tech_2d", "fruit_tech_3d"])
+@pytest.mark.parametrize("language", ["fruit_tech_3d"])
 def test_no_two_words_of_a_scatter_share_a_colour(language):
     assert style.check_distinct(list(EXAMPLES.languages[language].vocabulary)) == []
 

@@ -137,12 +137,15 @@ def test_learned_space_separates_the_two_apples_more_than_the_original(examples)
 def test_candidate_space_points_and_contexts_recomputed_with_numpy(examples):
     d = figure_data("candidate_spaces", examples)
     lang = examples.languages[d["language"]]
+    cols = [lang.axes.index(a) for a in d["plane"]]
     x_all = np.array([lang.vocabulary[w] for w in d["words"]])
+    assert not np.delete(x_all, cols, axis=1).any()  # the words lie in the plane: nothing is dropped
+    x_all = x_all[:, cols]
     for name, sp in d["space"].items():
         w = np.array(sp["w"])
         np.testing.assert_allclose(sp["points"], x_all @ w, rtol=0, atol=EXACT)
         for ctx in sp["contexts"].values():
-            xw = np.array([lang.vocabulary[word] for word in ctx["words"]]) @ w  # (2, 2): Q = K = V
+            xw = np.array([lang.vocabulary[word][cols] for word in ctx["words"]]) @ w  # (2, 2): Q = K = V
             weights = np_softmax(xw[0] @ xw.T / math.sqrt(xw.shape[1]))
             assert abs(ctx["weight_toward"] - weights[1]) < EXACT, name
             np.testing.assert_allclose(ctx["point"], weights @ xw, rtol=0, atol=EXACT)
@@ -217,13 +220,29 @@ def test_context_vector_is_the_weighted_sum_of_the_values(examples):
 
 @pytest.mark.parametrize("name, axis", [("apple_orange", 0), ("apple_phone", 1)])
 def test_apple_moves_toward_its_context_word_by_its_weight(name, axis, examples):
-    m = figure_data("apple_moves_toward_orange", examples)["move"][name]
-    start, target, new = np.array(m["start"]), np.array(m["target"]), np.array(m["new"])
-    # the share is the softmax of Apple's cosines with itself and its context word
-    weights = np_softmax(np.array([np_cosine(start, start), np_cosine(start, target)]))
-    assert abs(m["share"] - weights[1]) < EXACT
-    # move_toward, independently: (1 - share) a + share b
-    np.testing.assert_allclose(new, (1 - m["share"]) * start + m["share"] * target, rtol=0, atol=EXACT)
-    assert np.linalg.norm(new - target) < np.linalg.norm(start - target)
-    # toward fruit (axis 0) with Orange, toward tech (axis 1) with Phone
+    d = figure_data("apple_moves_toward_orange", examples)
+    m = d["move"][name]
+    start, target = np.array(m["start"]), np.array(m["target"])
+    # the same vectors as the embeddings page's plane and the similarity tables
+    plane = figure_data("embedding_space_2d", examples)["vector"]
+    assert list(start) == [plane["apple"]["fruit"], plane["apple"]["tech"]]
+    vocab = examples.languages["fruit_tech_3d"].vocabulary
+    assert list(target) + [0.0] == list(vocab[m["toward"].lower()])
+    for sp in ("original", "learned"):
+        s = m["space"][sp]
+        w = examples.candidate_spaces[sp].w
+        # the site's attention, by hand: softmax of q . k / sqrt(d_k) with Q = K = X W, values the embeddings
+        q = np.stack([start, target]) @ w
+        weights = np_softmax(q[0] @ q.T / math.sqrt(q.shape[1]))
+        assert abs(s["share"] - weights[1]) < EXACT, sp
+        new = np.array(s["new"])
+        np.testing.assert_allclose(new, weights[0] * start + weights[1] * target, rtol=0, atol=EXACT)
+        assert np.linalg.norm(new - target) < np.linalg.norm(start - target)
+    # the same weights as step 1's candidate spaces
+    cs = figure_data("candidate_spaces", examples)["space"]
+    for sp in ("original", "learned"):
+        assert abs(cs[sp]["contexts"][name]["weight_toward"] - m["space"][sp]["share"]) < EXACT
+    # learned: toward fruit (axis 0) with Orange, toward tech (axis 1) with Phone; raw: less than half as far
+    new = np.array(m["space"]["learned"]["new"])
     assert new[axis] > start[axis] and new[axis] > new[1 - axis]
+    assert m["space"]["original"]["share"] < 0.5 * m["space"]["learned"]["share"]
