@@ -146,8 +146,12 @@ def scene(data):
 
         def show_exponentials(self):
             self.chapter("e to each score")
-            self.say(f"Softmax first raises e to each score: {f2(data['top_score'])} becomes {f2(data['top_exp'])}, "
-                     f"and {f2(data['low_score'])} becomes {f2(data['low_exp'])}.")
+            if shifted:  # the top score is the largest, so the number in this caption is on screen
+                self.say(f"Softmax first subtracts the largest score, {f2(data['top_score'])}, from each, then raises "
+                         f"e to the result: {f2(data['top_score'])} becomes {f2(data['top_exp'])}.")
+            else:
+                self.say(f"Softmax first raises e to each score: {f2(data['top_score'])} becomes "
+                         f"{f2(data['top_exp'])}, and {f2(data['low_score'])} becomes {f2(data['low_exp'])}.")
             title = markup("e<sup>s</sup>: e raised to each score s" if not shifted
                            else "e<sup>s − largest s</sup> for each score s")
             self.retitle(title)
@@ -155,8 +159,8 @@ def scene(data):
             self.say("Drawn to the same scale, the tall bars grow far more than the short ones.")
             self.wait(1.0)
             if shifted:
-                self.say("These scores are too large to print e to each: like the code, the scene first subtracts "
-                         "the largest score. The shares come out the same.")
+                self.say("These scores are too large to print e to each as it is; subtracting the same number "
+                         "from every score leaves the shares the same, and it is what the code does too.")
             else:
                 self.say("These scores are small enough to show e to each as it is; the code first subtracts the "
                          "largest score, so nothing overflows, and the shares come out the same.")
