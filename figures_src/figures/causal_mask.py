@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from attention_ref import self_attention
+from figures_src.kit.claims import claim
 from figures_src.kit.common import keyed, word_keys
 from figures_src.kit.formats import fmt
 
@@ -52,6 +53,55 @@ def data(examples) -> dict:
         "n_blocked": int((~causal.mask).sum()),
         "above_diagonal_max": float(np.triu(w, k=1).max()),
     }
+
+
+# What the masking page says the mask does to the rows, checked on every build.
+
+
+def _visible(data, q):
+    """The words query `q` may see under the causal mask (itself and the words before it)."""
+    keys = list(data["weight"])
+    return keys[: keys.index(q) + 1]
+
+
+@claim("every blocked pair (a key after the query) gets weight exactly zero")
+def blocked_pairs_get_zero(data):
+    return data["above_diagonal_max"] == 0.0 and data["n_blocked"] > 0
+
+
+@claim("the first word sees only itself, so it gives itself all of its attention")
+def first_word_gives_itself_everything(data):
+    first = next(iter(data["weight"]))
+    return abs(data["weight"][first][first] - 1.0) < 1e-12
+
+
+@claim("“sat” gives “mat” a share without the mask and nothing with it: “mat” is in its future")
+def sat_loses_mat(data):
+    return data["unmasked_weight"]["sat"]["mat"] > 0 and data["weight"]["sat"]["mat"] == 0.0
+
+
+@claim("in the row of “sat”, the words it can still see (“The”, “cat” and itself) all grow by the same factor, "
+       "so they keep their proportions; “The” and “sat” get equal shares before and after")
+def sat_visible_words_grow_by_one_factor(data):
+    w, u = data["weight"]["sat"], data["unmasked_weight"]["sat"]
+    seen = _visible(data, "sat")
+    factors = [w[k] / u[k] for k in seen]
+    return (seen == ["the", "cat", "sat"] and min(factors) > 1 and max(factors) - min(factors) < 1e-9
+            and abs(w["the"] - w["sat"]) < 1e-12 and abs(u["the"] - u["sat"]) < 1e-12)
+
+
+@claim("the last word, “mat”, sees the whole sentence, and its row is the same with or without the mask")
+def last_row_unchanged(data):
+    last = list(data["weight"])[-1]
+    w, u = data["weight"][last], data["unmasked_weight"][last]
+    return last == "mat" and all(abs(w[k] - u[k]) < 1e-12 for k in w)
+
+
+@claim("with the mask, every word “on” can see gets a larger share of its attention than without, “cat” among them")
+def on_visible_words_grow(data):
+    w, u = data["weight"]["on"], data["unmasked_weight"]["on"]
+    seen = _visible(data, "on")
+    return "cat" in seen and all(w[k] > u[k] for k in seen)
 
 
 def _mask_text(allowed: bool) -> str:

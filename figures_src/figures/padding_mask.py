@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from attention_ref import self_attention
+from figures_src.kit.claims import claim
 from figures_src.kit.common import attend, keyed, word_keys
 from figures_src.kit.formats import fmt
 
@@ -47,6 +48,11 @@ def data(examples) -> dict:
     short = min(range(len(sents)), key=lambda b: len(sents[b].tokens))
     n = len(sents[short].tokens)
     _, alone = attend(examples, BATCH[short])
+    # The short sentence with one pad more (as beside a longer neighbour), without a mask.
+    s_short = sents[short]
+    x_more = np.zeros((length + 1, lang.d_model))  # (T + 1, d_model): zero vectors after the words
+    x_more[: len(s_short.tokens)] = s_short.x
+    more = self_attention(x_more, lang.w_q, lang.w_k, lang.w_v)
     tokens = [list(s.tokens) + [PAD] * (length - len(s.tokens)) for s in sents]
     keys = word_keys(sents[short].tokens)
     return {
@@ -62,6 +68,7 @@ def data(examples) -> dict:
         "weights_unmasked": plain.weights[short, :n].tolist(),
         "pad_share_unmasked": keyed(sents[short].tokens, plain.weights[short, :n, n:].sum(axis=-1)),
         "pad_share_masked": keyed(sents[short].tokens, masked.weights[short, :n, n:].sum(axis=-1)),
+        "pad_share_one_more_pad": keyed(sents[short].tokens, more.weights[:n, n:].sum(axis=-1)),
         "weight_masked": {
             q: keyed(sents[short].tokens, row[:n]) for q, row in zip(keys, masked.weights[short, :n], strict=False)
         },
@@ -71,6 +78,30 @@ def data(examples) -> dict:
         if len(sents) == 2
         else None,
     }
+
+
+# What the masking page says the pads do, with and without the mask, checked on every build.
+
+
+@claim("without a mask the pads take a share of every real word's attention")
+def pads_take_a_share(data):
+    return all(v > 0 for v in data["pad_share_unmasked"].values())
+
+
+@claim("with one more pad, as beside a longer neighbour, the pads would take more of every real word's attention")
+def more_pads_take_more(data):
+    more, now = data["pad_share_one_more_pad"], data["pad_share_unmasked"]
+    return all(more[k] > now[k] for k in now)
+
+
+@claim("with the padding mask the pads get no attention at all")
+def masked_pads_get_nothing(data):
+    return all(v == 0.0 for v in data["pad_share_masked"].values())
+
+
+@claim("with the padding mask every real word's weights are exactly those of the sentence run alone")
+def masked_weights_same_as_alone(data):
+    return data["same_as_alone"] is True
 
 
 def _cell(v: float) -> str:

@@ -10,6 +10,8 @@ from the positions of the two words in the sentence.
 
 from __future__ import annotations
 
+from figures_src.kit.claims import claim
+
 ID = "rnn-vs-attention"
 KIND = "matplotlib"
 # What it is good for in a lecture: the "For teachers" page and the teacher pack show it.
@@ -36,6 +38,12 @@ def data(examples) -> dict:
         "rnn_steps": end - start,  # hidden-state updates between the two words
         "attention_steps": 1,  # one direct link, whatever the distance
     }
+
+
+@claim("“animal” comes before “it”, and “tired” after it")
+def animal_before_tired_after(data):
+    i = data["focus_index"]
+    return data["referent"] == "animal" and data["referent_index"] < i and "tired" in data["tokens"][i + 1:]
 
 
 def labels(data) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from figures_src.kit.claims import claim
 from figures_src.kit.common import attend
 from figures_src.kit.formats import fmt
 
@@ -42,6 +43,21 @@ def data(examples) -> dict:
         "focus_top": int(np.argmax(w[i])),
         "slow_rows": min(SLOW_ROWS, len(s.tokens)),
     }
+
+
+# What the captions say about the numbers, checked on every build (captions cannot cite, so the claims
+# are stated here, one per caption that says what the numbers show).
+
+
+@claim("the row of “it” puts more on “animal” than on any other word")
+def it_row_puts_most_on_animal(data):
+    row, top = data["weights"][data["focus_index"]], data["focus_top"]
+    return data["tokens"][top] == "animal" and all(v < row[top] for j, v in enumerate(row) if j != top)
+
+
+@claim("every row of the attention matrix adds up to 100%")
+def every_row_adds_up_to_one(data):
+    return all(abs(s - 1.0) < 1e-9 for s in data["row_sums"])
 
 
 def labels(data) -> list[str]:

@@ -5,14 +5,15 @@ because it was too tired" hands over a value vector (V = X W_V). The word "it"
 sweeps a flashlight over them: the beam on each value is as bright as the
 weight "it" gives that word (its opacity is the weight divided by the largest
 weight, and the weight is printed under it). The lit values, each multiplied
-by its weight and added up, make the new vector of "it", its context vector:
-mostly the value of "animal".
+by its weight and added up, make the new vector of "it", its context vector,
+in which the value of "animal" counts most.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from figures_src.kit.claims import claim
 from figures_src.kit.common import attend
 from figures_src.kit.formats import fmt
 
@@ -45,6 +46,30 @@ def data(examples) -> dict:
         "second": order[1],
         "lowest": order[-1],
     }
+
+
+# What the captions say about the numbers, checked on every build (captions cannot cite, so the claims
+# are stated here, one per caption that says what the numbers show).
+
+
+@claim("“animal” gets the full beam of “it”, and “tired” the next brightest")
+def animal_full_beam_tired_next(data):
+    t, b = data["tokens"], data["brightness"]
+    return t[data["top"]] == "animal" and b[data["top"]] == 1.0 and t[data["second"]] == "tired" and all(
+        v < b[data["second"]] for j, v in enumerate(b) if j not in (data["top"], data["second"]))
+
+
+@claim("most words get only a glimmer: more than half of them get under a quarter of the full beam")
+def most_words_a_glimmer(data):
+    return 2 * sum(b < 0.25 for b in data["brightness"]) > len(data["brightness"])
+
+
+@claim("in the new vector of “it” the value of “animal” counts most, every other value less than half as much, "
+       "and none is left out")
+def animal_counts_most_none_left_out(data):
+    w, top = data["weights"], data["top"]
+    others = [v for j, v in enumerate(w) if j != top]
+    return data["tokens"][top] == "animal" and max(others) < w[top] / 2 and min(w) > 0
 
 
 def _is_identity(w) -> bool:
@@ -154,7 +179,8 @@ def scene(data):
             self.remove(*pours)
             self.add(out)
             self.play(Fade(name), run_time=0.5)
-            self.say(f"Mostly the value of “{tokens[top]}”, with a little of everything else.")
+            self.say(f"The value of “{tokens[top]}” counts most, every other less than half as much, "
+                     f"and none is left out.")
 
     return Flashlight
 

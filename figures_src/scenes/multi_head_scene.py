@@ -17,6 +17,7 @@ import numpy as np
 
 from attention_ref import multi_head_attention
 from attention_ref.examples import multihead_example
+from figures_src.kit.claims import claim
 from figures_src.kit.formats import fmt
 
 ID = "multi-head-scene"
@@ -59,6 +60,44 @@ def data(examples) -> dict:
         "output": mh.output[i].tolist(),  # (d_model,) concat W_O
         "w_o_is_identity": bool(np.array_equal(ex.w_o, np.eye(d_model))),
     }
+
+
+# What the captions say about the numbers, checked on every build (captions cannot cite, so the claims
+# are stated here, one per caption that says what the numbers show).
+
+
+def _head(data, name):
+    return data["names"].index(name)
+
+
+def _focus_row(data, k):
+    return data["weights"][k][data["focus_index"]]
+
+
+@claim("the heads that pick a word for “it” each pick a different one")
+def heads_pick_different_words(data):
+    picks = [p for p in data["picks"] if p is not None]
+    return data["focus"] == "it" and len(picks) > 1 and len(set(picks)) == len(picks)
+
+
+@claim("the pronoun head sends “it” to “animal”, the noun it stands for")
+def pronoun_head_finds_animal(data):
+    p = data["picks"][_head(data, "coreference")]
+    return p is not None and data["tokens"][p] == "animal"
+
+
+@claim("the previous-word and next-word heads send “it” to the words just before and just after it")
+def neighbour_heads_find_neighbours(data):
+    i = data["focus_index"]
+    return data["picks"][_head(data, "previous")] == i - 1 and data["picks"][_head(data, "next")] == i + 1
+
+
+@claim("the heads that pick no word for “it” (the verb, noun and broad heads) give every word the same weight")
+def other_heads_spread_evenly(data):
+    spread = [k for k, p in enumerate(data["picks"]) if p is None]
+    names = {data["names"][k] for k in spread}
+    rows = [_focus_row(data, k) for k in spread]
+    return names == {"verb_nouns", "noun_verb", "broad"} and all(max(r) - min(r) < 1e-9 for r in rows)
 
 
 def shape(a, b) -> str:
@@ -145,7 +184,7 @@ def scene(data):
 
         def what_it_sees(self):
             self.chapter(f"What “{focus}” sees")
-            self.say(f"Follow the row of “{focus}”: each head sends it somewhere else.")
+            self.say(f"Follow the row of “{focus}”: the heads that pick a word each pick a different one.")
             marks, picks = mn.VGroup(), mn.VGroup()
             for k, block in enumerate(self.blocks):
                 cells = block[0]
@@ -156,8 +195,8 @@ def scene(data):
             self.play(mn.Create(marks), run_time=0.8)
             self.play(mn.LaggedStart(*(Fade(p) for p in picks), lag_ratio=0.12), run_time=1.6)
             coref = [k for k in range(n_heads) if data["picks"][k] is not None]
-            self.say("One finds the noun it stands for, others its neighbours; a head with nothing to find "
-                     "spreads out evenly.")
+            self.say(f"The pronoun head finds the noun “{focus}” stands for, two heads the words beside it; "
+                     f"heads with nothing to pick in “{focus}” spread out evenly.")
             if coref:
                 self.play(*(mn.Indicate(picks[k], color=head_colors[k], scale_factor=1.1) for k in coref),
                           run_time=1.2)

@@ -21,6 +21,7 @@ import numpy as np
 
 from attention_ref import multi_head_attention
 from attention_ref.examples import multihead_example
+from figures_src.kit.claims import claim
 from figures_src.kit.common import attend
 from figures_src.kit.formats import fmt
 
@@ -43,10 +44,13 @@ def data(examples) -> dict:
     t, d_model = s.x.shape
     x_i, out_i = s.x[i], att.output[i]
     # Output and embedding share axes only when W_V is the identity (the default examples): then the
-    # captions name the axis the context adds most to.
+    # captions name the axis the top word adds most to, if the entry of the focus word grew there.
     same_axes = s.language.w_v.shape[0] == s.language.w_v.shape[1] and np.array_equal(s.language.w_v,
                                                                                         np.eye(d_model))
-    grew = int(np.argmax(out_i - x_i)) if same_axes else None
+    from_top = w[order[0]] * att.v[order[0]]  # (d_v,) what the top word's value adds to the output
+    grew = int(np.argmax(from_top)) if same_axes else None
+    if grew is not None and not out_i[grew] > x_i[grew]:
+        grew = None
 
     mh_ex = multihead_example(examples)
     mh = multi_head_attention(mh_ex.x, mh_ex.w_q, mh_ex.w_k, mh_ex.w_v, mh_ex.w_o, n_heads=mh_ex.n_heads)
@@ -74,6 +78,7 @@ def data(examples) -> dict:
         "brightness": (w / w.max()).tolist(),  # the flashlight: opacity = weight / largest weight
         "output": out_i.tolist(),
         "grew_axis": grew,
+        "from_top": from_top.tolist(),
         "top": order[0],
         "second": order[1],
         "lowest": int(np.argmin(att.scaled[i])),
@@ -93,6 +98,51 @@ def data(examples) -> dict:
             "focus_top_weight": [float(h.weights[mi].max()) for h in mh.heads],
         },
     }
+
+
+# What the captions say about the numbers, checked on every build (captions cannot cite, so the claims
+# are stated here, one per caption that says what the numbers show).
+
+
+@claim("“animal” scores highest against the query of “it”, then “tired”")
+def animal_scores_highest_then_tired(data):
+    by_score = sorted(range(len(data["scores"])), key=lambda j: -data["scores"][j])
+    return [data["tokens"][j] for j in by_score[:2]] == ["animal", "tired"] == [
+        data["tokens"][data["top"]], data["tokens"][data["second"]]]
+
+
+@claim("every weight of “it” is positive, even that of its lowest score")
+def every_weight_positive(data):
+    return min(data["weights"]) > 0 and data["weights"][data["lowest"]] > 0
+
+
+@claim("“animal” takes the largest slice of the pie of “it”")
+def animal_largest_slice(data):
+    w = data["weights"]
+    return data["tokens"][data["top"]] == "animal" and all(v < w[data["top"]] for j, v in enumerate(w)
+                                                          if j != data["top"])
+
+
+@claim("in the new vector of “it”, the value of “animal” counts most")
+def animal_value_counts_most(data):
+    return animal_largest_slice(data)
+
+
+@claim("“it” now carries part of “animal”: on the axis where the value of “animal” adds most, the entry of “it” "
+       "grows, and more than half of its new value comes from “animal”")
+def it_carries_part_of_animal(data):
+    g, i = data["grew_axis"], data["focus_index"]
+    if data["tokens"][data["top"]] != "animal" or g is None:
+        return False
+    return data["output"][g] > data["x"][i][g] and data["from_top"][g] > data["output"][g] / 2
+
+
+@claim("the hand-built heads send “it” to different words, or spread it evenly")
+def heads_send_it_to_different_words_or_spread(data):
+    h = data["heads"]
+    picks = [p for p in h["focus_top"] if p is not None]
+    spread = [h["weights"][k][h["focus_index"]] for k, p in enumerate(h["focus_top"]) if p is None]
+    return len(set(picks)) == len(picks) > 1 and all(max(r) - min(r) < 1e-9 for r in spread)
 
 
 def shape(a: int, b: int) -> str:
@@ -396,7 +446,8 @@ def scene(data):
             self.play(Fade(torch), run_time=0.4)
             self.say("The beam on each value is as bright as that word's weight.")
             self.play(Fade(beams), *(lit(v, b) for v, b in zip(values, data["brightness"], strict=True)), run_time=1.2)
-            self.say(f"Added up, the lit values make the new vector of “{focus}”: mostly “{top_word}”.")
+            self.say(f"Added up, the lit values make the new vector of “{focus}”; the value of “{top_word}” "
+                     f"counts most.")
             out = vector([fmt(v, "f2") for v in data["output"]], role["output"], vertical=False, step=0.8)
             out.move_to([3.2, -2.45, 0])
             before = vector([fmt(v, "f2") for v in data["x"][i]], role["x"], vertical=False, step=0.8)
