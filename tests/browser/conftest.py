@@ -1,4 +1,8 @@
-"""Fixtures for the tests of attention.js: the module served on 127.0.0.1, a Chromium page, node.
+"""Fixtures of the browser tests: Chromium, the built site served on 127.0.0.1, attention.js alone, node.
+
+`browser` is the one Chromium of the session; `site_url` serves the built site and `visit(path)`
+opens a page of it (site_pages.Visit: clean of console errors and foreign requests at the end).
+For attention.js alone: the module served on 127.0.0.1 and a Chromium page that imported it.
 
 Chromium is Debian's (/usr/bin/chromium), driven by Playwright from PyPI with the flags
 tests/test_site_browser.py uses; Playwright's own browser download is never needed. The page is
@@ -9,9 +13,11 @@ that the module asks no other host for anything.
 
 from __future__ import annotations
 
+import http.server
 import json
 import shutil
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +25,7 @@ from pathlib import Path
 import jsharness
 import pytest
 from chromium import CHROMIUM, CHROMIUM_ARGS
+from site_pages import Visit, site_handler
 
 NODE_TIMEOUT = 60  # seconds, for one node process running a few hundred cases
 
@@ -49,32 +56,73 @@ def js_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def js_page(js_server: str) -> Iterator[JsPage]:
+def browser():
+    """Debian's Chromium, one per session (Playwright refuses a second sync_playwright() at once)."""
     pytest.importorskip("playwright.sync_api", reason="Playwright is installed by scripts/setup.sh")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (Debian's chromium package)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page()
-            js = JsPage(page=page, module_url=f"{js_server}/attention.js", origin=js_server)
-
-            def route(r):
-                if r.request.url.startswith(js_server + "/"):
-                    r.continue_()
-                else:
-                    js.foreign_requests.append(r.request.url)
-                    r.abort()
-
-            page.route("**/*", route)
-            page.on("console", lambda m: m.type == "error" and js.console_errors.append(m.text))
-            page.on("pageerror", lambda e: js.console_errors.append(str(e)))
-            page.goto(js_server + "/")
-            yield js
+            yield b
         finally:
-            browser.close()
+            b.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The built site (tests/conftest.py's built_site) served on 127.0.0.1 at a free port."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), site_handler(built_site))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def visit(browser, site_url):
+    """`visit(path, **context)` opens a page of the built site; at the end each must be clean (site_pages.Visit)."""
+    opened: list[Visit] = []
+
+    def open_(path: str, **context) -> Visit:
+        v = Visit(browser, site_url, path, **context)
+        opened.append(v)
+        return v
+
+    yield open_
+    try:
+        for v in opened:
+            v.clean()
+    finally:
+        for v in opened:
+            v.close()
+
+
+@pytest.fixture(scope="session")
+def js_page(js_server: str, browser) -> Iterator[JsPage]:
+    page = browser.new_page()
+    js = JsPage(page=page, module_url=f"{js_server}/attention.js", origin=js_server)
+
+    def route(r):
+        if r.request.url.startswith(js_server + "/"):
+            r.continue_()
+        else:
+            js.foreign_requests.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and js.console_errors.append(m.text))
+    page.on("pageerror", lambda e: js.console_errors.append(str(e)))
+    page.goto(js_server + "/")
+    try:
+        yield js
+    finally:
+        page.close()
 
 
 @pytest.fixture(scope="session")

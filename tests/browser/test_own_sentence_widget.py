@@ -71,12 +71,6 @@ def site_url(built_site):
         thread.join(timeout=5)
 
 
-@pytest.fixture(scope="module")
-def browser(site_url, js_page):
-    """conftest.py's Chromium (one Playwright per session: a second sync_playwright() is refused)."""
-    return js_page.page.context.browser
-
-
 def open_page(browser, site_url, *, width: int, scheme: str):
     phone = width < 600
     context = browser.new_context(
