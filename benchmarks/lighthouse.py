@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/lighthouse.py                 # build (draft figures), serve, measure
     .venv/bin/python benchmarks/lighthouse.py --site site     # measure a site already built
     .venv/bin/python benchmarks/lighthouse.py --runs 3        # median of 3 runs per page
+    .venv/bin/python benchmarks/lighthouse.py --page masking/ # these pages instead (repeatable)
 
 It builds the site with `mkdocs build --strict` into a temporary folder (or
 takes --site), serves it on 127.0.0.1 at a free port, finds the heaviest page
@@ -17,7 +18,9 @@ figures), and runs
 
 with CHROME_PATH=/usr/bin/chromium (Lighthouse's defaults otherwise: a mobile
 device with simulated throttling). It prints the scores and what keeps a
-category under 100, and a Markdown table for benchmarks/README.md. A script,
+category under 100, and a Markdown table for benchmarks/README.md. With --page it measures the
+pages named instead (e.g. the heaviest page with a widget, which benchmarks/interaction.py
+finds) and writes its own section, lighthouse-pages, so the home/heaviest table stays. A script,
 not a test: scores move with the machine's load, so it informs, it does not gate.
 Targets: performance >= 95 and accessibility 100 on both pages.
 """
@@ -214,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lighthouse", default=LIGHTHOUSE_VERSION, help="the Lighthouse version for npx")
     ap.add_argument("--json-dir", type=Path, help="keep Lighthouse's JSON reports here")
     ap.add_argument("--no-write", action="store_true", help="do not rewrite the section of benchmarks/README.md")
+    ap.add_argument("--page", action="append", metavar="PATH",
+                    help="measure this page (a path of the site, e.g. masking/) instead of the home and the "
+                         "heaviest pages; repeatable; the result goes to the section lighthouse-pages")
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
@@ -227,11 +233,17 @@ def main(argv: list[str] | None = None) -> int:
         print("heaviest pages (bytes a visit loads, figures):")
         for p in sorted(weights, key=lambda p: weights[p], reverse=True)[:5]:
             print(f"  /{p:<40} {weights[p][0] / 1024:8.0f} KiB  {weights[p][1]:3d} figures")
+        if args.page:
+            unknown = [p for p in args.page if p not in weights]
+            if unknown:
+                sys.exit(f"no such page in the site: {', '.join(unknown)} (a path such as masking/)")
         server, base = serve(site)
         results = {}
         try:
             measured = [("home", ""), ("heaviest", heaviest)] + ([("heaviest reading page", reading)]
                                                                 if reading != heaviest else [])
+            if args.page:
+                measured = [("chosen", p) for p in args.page]
             for label, page in measured:
                 runs = []
                 for i in range(args.runs):
@@ -240,18 +252,24 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"lighthouse {args.lighthouse}: {base}{page} (run {i + 1}/{args.runs}) ...", file=sys.stderr)
                     runs.append(summary(lighthouse(base + page, out, args.lighthouse)))
                 scores = {c: int(statistics.median(r[0][c] for r in runs)) for c in CATEGORIES}
-                results[label] = (page, scores, runs[-1][1])
+                results[label if not args.page else f"chosen page {len(results) + 1}"] = (page, scores, runs[-1][1])
         finally:
             server.shutdown()
 
+    section = "lighthouse-pages" if args.page else "lighthouse"
     lines = [
-        "## Lighthouse",
+        "## Lighthouse" + (": chosen pages" if args.page else ""),
         "",
         f"`python benchmarks/lighthouse.py` (Lighthouse {args.lighthouse}, Debian's Chromium, mobile with simulated "
         f"throttling, median of {args.runs} run(s) per page). Targets: performance ≥ {TARGETS['performance']}, "
         f"accessibility {TARGETS['accessibility']}, on the home page and the heaviest page; the heaviest is the print "
         "page (the whole explainer, every image loaded at once so that a printer gets them all), so the heaviest "
-        "page read on screen is measured too.",
+        "page read on screen is measured too."
+        if not args.page
+        else f"`python benchmarks/lighthouse.py --page …` (Lighthouse {args.lighthouse}, Debian's Chromium, mobile "
+        f"with simulated throttling, median of {args.runs} run(s) per page): the pages chosen, here the heaviest "
+        "page with a widget (benchmarks/interaction.py). Targets as above: performance ≥ "
+        f"{TARGETS['performance']}, accessibility {TARGETS['accessibility']}.",
         "",
         f"| page | {' | '.join(CATEGORIES)} |",
         f"|---|{'---:|' * len(CATEGORIES)}",
@@ -270,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(lines)
     print("\n" + text)
     if not args.no_write:
-        print(f"\nwritten to {write_section('lighthouse', text)}", file=sys.stderr)
+        print(f"\nwritten to {write_section(section, text)}", file=sys.stderr)
     return 1 if missed else 0
 
 

@@ -53,6 +53,9 @@ def data(examples) -> dict:
         "sentence": s.text,
         "tokens": list(s.tokens),
         "T": len(s.tokens),
+        # the row the head picker (widgets/head-picker.js) opens on, as the pages follow "it"
+        "focus": s.tokens[s.focus_index],
+        "focus_index": s.focus_index,
         "d_model": int(ex.x.shape[1]),
         "n_heads": ex.n_heads,
         "d_head": int(ex.x.shape[1] // ex.n_heads),

@@ -55,6 +55,7 @@ def data(examples) -> dict:
     more = self_attention(x_more, lang.w_q, lang.w_k, lang.w_v)
     tokens = [list(s.tokens) + [PAD] * (length - len(s.tokens)) for s in sents]
     keys = word_keys(sents[short].tokens)
+    focus = sents[short].focus_index
     return {
         "batch": [s.text for s in sents],
         "tokens": tokens,
@@ -64,6 +65,13 @@ def data(examples) -> dict:
         "short_sentence": sents[short].text,
         "n_real": n,
         "n_pad": length - n,
+        "focus": sents[short].tokens[focus],
+        "focus_index": focus,
+        # the short sentence's row of the batch, pads included: what the masking widget recomputes from
+        # (docs/assets/javascripts/widgets/mask-toggle.js, with attention.js's scaledDotProductAttention)
+        "q": plain.q[short].tolist(),  # (length, d_k)
+        "k": plain.k[short].tolist(),
+        "v": plain.v[short].tolist(),
         "weights_masked": masked.weights[short, :n].tolist(),  # (n, length) the real words' rows
         "weights_unmasked": plain.weights[short, :n].tolist(),
         "pad_share_unmasked": keyed(sents[short].tokens, plain.weights[short, :n, n:].sum(axis=-1)),

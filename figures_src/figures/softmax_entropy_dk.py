@@ -16,6 +16,7 @@ import numpy as np
 
 from attention_ref import entropy_bits, softmax, softmax_saturation
 from figures_src.kit.claims import claim
+from figures_src.kit.common import attend
 from figures_src.kit.formats import fmt
 
 ID = "softmax-entropy-dk"
@@ -26,6 +27,8 @@ LECTURE = (
     "one key as d_k grows. Ask why a saturated softmax is bad for training (it passes back almost no "
     "gradient); it answers the view that the scaling is cosmetic."
 )
+# The running example whose row of scores the d_k slider under this figure divides (widgets/dk-slider.js).
+EXAMPLE = "animal"
 
 
 def data(examples) -> dict:
@@ -49,6 +52,22 @@ def data(examples) -> dict:
         "last": str(sweep[-1]),
         "at_first": runs[0],
         "at_last": runs[-1],
+        "example": _example(examples),
+    }
+
+
+def _example(examples) -> dict:
+    """The raw and scaled scores of the focus word ("it") of the running example, and its weights."""
+    s, att = attend(examples, EXAMPLE)
+    i = s.focus_index
+    return {
+        "sentence": s.text,
+        "tokens": list(s.tokens),
+        "focus": s.tokens[i],
+        "d_k": int(att.q.shape[-1]),
+        "scores": att.scores[i].tolist(),
+        "scaled": att.scaled[i].tolist(),
+        "weights": att.weights[i].tolist(),
     }
 
 

@@ -1,8 +1,8 @@
-"""Fixtures of the browser tests: one Chromium for the session, the JS modules and the built site served
-on 127.0.0.1, a page that has imported attention.js, node.
+"""Fixtures of the browser tests: Chromium, the built site served on 127.0.0.1, attention.js alone, node.
 
-One Playwright per session (a second sync_playwright() alongside the first is refused): every test
-here uses the `chromium_browser` fixture's browser.
+`browser` is the one Chromium of the session; `site_url` serves the built site and `visit(path)`
+opens a page of it (site_pages.Visit: clean of console errors and foreign requests at the end).
+For attention.js alone: the module served on 127.0.0.1 and a Chromium page that imported it.
 
 Chromium is Debian's (/usr/bin/chromium), driven by Playwright from PyPI with the flags
 tests/test_site_browser.py uses; Playwright's own browser download is never needed. The page is
@@ -13,7 +13,6 @@ that the module asks no other host for anything.
 
 from __future__ import annotations
 
-import functools
 import http.server
 import json
 import shutil
@@ -25,7 +24,8 @@ from pathlib import Path
 
 import jsharness
 import pytest
-from chromium import CHROMIUM, CHROMIUM_ARGS, MIME_TYPES
+from chromium import CHROMIUM, CHROMIUM_ARGS
+from site_pages import Visit, site_handler
 
 NODE_TIMEOUT = 60  # seconds, for one node process running a few hundred cases
 
@@ -56,24 +56,56 @@ def js_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def chromium_browser():
-    """Debian's Chromium through Playwright, once for the whole session."""
+def browser():
+    """Debian's Chromium, one per session (Playwright refuses a second sync_playwright() at once)."""
     pytest.importorskip("playwright.sync_api", reason="Playwright is installed by scripts/setup.sh")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (Debian's chromium package)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            yield browser
+            yield b
         finally:
-            browser.close()
+            b.close()
 
 
 @pytest.fixture(scope="session")
-def js_page(js_server: str, chromium_browser) -> Iterator[JsPage]:
-    page = chromium_browser.new_page()
+def site_url(built_site: Path) -> Iterator[str]:
+    """The built site (tests/conftest.py's built_site) served on 127.0.0.1 at a free port."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), site_handler(built_site))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def visit(browser, site_url):
+    """`visit(path, **context)` opens a page of the built site; at the end each must be clean (site_pages.Visit)."""
+    opened: list[Visit] = []
+
+    def open_(path: str, **context) -> Visit:
+        v = Visit(browser, site_url, path, **context)
+        opened.append(v)
+        return v
+
+    yield open_
+    try:
+        for v in opened:
+            v.clean()
+    finally:
+        for v in opened:
+            v.close()
+
+
+@pytest.fixture(scope="session")
+def js_page(js_server: str, browser) -> Iterator[JsPage]:
+    page = browser.new_page()
     js = JsPage(page=page, module_url=f"{js_server}/attention.js", origin=js_server)
 
     def route(r):
@@ -87,32 +119,10 @@ def js_page(js_server: str, chromium_browser) -> Iterator[JsPage]:
     page.on("console", lambda m: m.type == "error" and js.console_errors.append(m.text))
     page.on("pageerror", lambda e: js.console_errors.append(str(e)))
     page.goto(js_server + "/")
-    yield js
-    page.close()
-
-
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES,
-                      "": "application/octet-stream"}
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
-    """The built site (tests/conftest.py's `built_site`) served on 127.0.0.1; the URL ends in '/'."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SiteHandler,
-                                                                                  directory=str(built_site)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield js
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+        page.close()
 
 
 @pytest.fixture(scope="session")

@@ -24,12 +24,10 @@ the explorer over 50 hovers, timed with performance.now() inside the page.
 
 from __future__ import annotations
 
-import json
 import math
 import statistics
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -38,80 +36,19 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from site_pages import PHONE, bar_texts, figure_data, readout, widget  # noqa: E402  (the fixtures: conftest.py)
+
 from attention_ref import entropy_bits, softmax  # noqa: E402
 from figures_src.kit.formats import fmt  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 EXPLORERS = {  # figure id -> the page it is on
     "attention-matrix-animal": "every-word/",
     "tiny-model-heads": "trained-model/",
 }
 SLIDER_FIGURE, SLIDER_PAGE = "softmax-pie-it", "steps/softmax/"
 HOVERS = 50
-
-
-# --------------------------------------------------------------------------- serving and the browser
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_browser):
-    return chromium_browser
-
-
-class Visit:
-    """One page in a fresh context; console errors and requests to other hosts are recorded."""
-
-    def __init__(self, browser, site_url: str, path: str, **context):
-        self.context = browser.new_context(**context)
-        self.context.set_default_timeout(15_000)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.foreign: list[str] = []
-        origin = urlsplit(site_url).netloc
-
-        def route(r):
-            parts = urlsplit(r.request.url)
-            if parts.scheme in ("data", "blob") or parts.netloc == origin:
-                r.continue_()
-            else:
-                self.foreign.append(r.request.url)
-                r.abort()
-
-        self.page.route("**/*", route)
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(site_url + path, wait_until="load")
-
-    def clean(self) -> None:
-        assert not self.errors, f"console errors: {self.errors}"
-        assert not self.foreign, f"requests to other hosts: {self.foreign}"
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture
-def visit(browser, site_url):
-    opened: list[Visit] = []
-
-    def open_(path: str, **context) -> Visit:
-        v = Visit(browser, site_url, path, **context)
-        opened.append(v)
-        return v
-
-    yield open_
-    try:
-        for v in opened:
-            v.clean()
-    finally:
-        for v in opened:
-            v.close()
-
-
-def figure_data(site: Path, fig_id: str) -> dict:
-    return json.loads((site / "figures" / fig_id / f"{fig_id}.json").read_text())
 
 
 # --------------------------------------------------------------------------- what the explorer should show
@@ -128,20 +65,6 @@ def explorer_source(data: dict, fig_id: str) -> tuple[list[str], list[list[float
 def expected_readout(tokens: list[str], row: list[float], q: int) -> str:
     top = int(np.argmax(row))
     return f"{tokens[q]} → {tokens[top]} {fmt(row[top], 'pct')}"
-
-
-def widget(page, fig_id: str):
-    w = page.locator(f'[data-sav-widget][data-figure="{fig_id}"]')
-    w.wait_for(state="visible")
-    return w
-
-
-def readout(w) -> str:
-    return w.locator(".sav-widget__readout").inner_text().strip()
-
-
-def bar_texts(w) -> tuple[list[str], list[str]]:
-    return (w.locator(".sav-bars__word").all_inner_texts(), w.locator(".sav-bars__pct").all_inner_texts())
 
 
 def word(w, i: int):

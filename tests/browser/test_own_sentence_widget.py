@@ -40,19 +40,14 @@ def pct(x: float) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(site_url, built_site):
-    """The served site without its trailing '/' (the paths here start with one)."""
+def site_url(site_url, built_site):
+    """conftest.py's server of the built site, without the trailing '/' (the paths here start with one)."""
     if not (built_site / MODEL_JSON).is_file():
         pytest.skip(f"the built site has no {MODEL_JSON} (the site build writes it: figures_src/site/model_export.py)")
     return site_url.rstrip("/")
 
 
-@pytest.fixture(scope="module")
-def browser(chromium_browser):
-    return chromium_browser
-
-
-def open_page(browser, site, *, width: int, scheme: str):
+def open_page(browser, site_url, *, width: int, scheme: str):
     phone = width < 600
     context = browser.new_context(
         viewport={"width": width, "height": 900}, color_scheme=scheme, is_mobile=phone, has_touch=phone
@@ -61,7 +56,7 @@ def open_page(browser, site, *, width: int, scheme: str):
     seen = {"foreign": [], "errors": [], "requests": []}
 
     def route(r):
-        if r.request.url.startswith(site + "/"):
+        if r.request.url.startswith(site_url + "/"):
             seen["requests"].append(r.request.url)
             r.continue_()
         else:
@@ -71,7 +66,7 @@ def open_page(browser, site, *, width: int, scheme: str):
     page.route("**/*", route)
     page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.goto(f"{site}/{PAGE}")
+    page.goto(f"{site_url}/{PAGE}")
     page.wait_for_load_state("load")
     return context, page, seen
 
@@ -99,8 +94,8 @@ def bars(page) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", list(WIDTHS))
-def test_seed_sentence_shows_attention_refs_prediction_and_bars(browser, site, kind, scheme):
-    context, page, seen = open_page(browser, site, width=WIDTHS[kind], scheme=scheme)
+def test_seed_sentence_shows_attention_refs_prediction_and_bars(browser, site_url, kind, scheme):
+    context, page, seen = open_page(browser, site_url, width=WIDTHS[kind], scheme=scheme)
     try:
         assert not any("/assets/models/" in u or "tiny-model.js" in u for u in seen["requests"]), (
             "the model was fetched before the first submit"
@@ -126,8 +121,8 @@ def test_seed_sentence_shows_attention_refs_prediction_and_bars(browser, site, k
         context.close()
 
 
-def test_another_sentence_then_an_unknown_word_then_no_it(browser, site):
-    context, page, seen = open_page(browser, site, width=WIDTHS["desktop"], scheme="light")
+def test_another_sentence_then_an_unknown_word_then_no_it(browser, site_url):
+    context, page, seen = open_page(browser, site_url, width=WIDTHS["desktop"], scheme="light")
     try:
         run_sentence(page, WIDE)
         ref = load_tiny_model().forward(WIDE)
@@ -149,8 +144,8 @@ def test_another_sentence_then_an_unknown_word_then_no_it(browser, site):
         context.close()
 
 
-def test_vocabulary_lists_every_known_word(browser, site):
-    context, page, seen = open_page(browser, site, width=WIDTHS["desktop"], scheme="light")
+def test_vocabulary_lists_every_known_word(browser, site_url):
+    context, page, seen = open_page(browser, site_url, width=WIDTHS["desktop"], scheme="light")
     try:
         page.locator("#own-sentence-words summary").click()
         page.wait_for_function("() => document.getElementById('own-sentence-words').dataset.filled === 'yes'")

@@ -3,11 +3,28 @@
 // (attention.js). The bars show the weights and a polite live region reads the entropy and the
 // top word. It starts where the figure is: the scores divided by √d_k.
 //
-// Progressive enhancement: the static pie stays (no script, print, downloads); the widget follows it.
+// Step 3 (docs/steps/scaling.md) has the same slider under figure softmax-entropy-dk, whose data
+// carries the same row of "it" (its `example`): there the end of the track at 1 is "no scaling",
+// the raw scores, and the live region's entropy is the quantity the figure plots.
+//
+// Progressive enhancement: the static figure stays (no script, print, downloads); the widget follows it.
 import { entropyBits, softmax } from "../attention.js";
 import { argmax, barList, f2, loadFigureData, onPage, pct } from "./pct.js";
 
 export const FIGURE = "softmax-pie-it";
+/** The figures the slider enhances: how to find the row of scores in each one's data, and its title. */
+export const FIGURES = {
+  "softmax-pie-it": {
+    row: (data) => data,
+    title: () => ["Try it: the temperature of softmax"],
+    where: "the figure", // who divides by √d_k
+  },
+  "softmax-entropy-dk": {
+    row: (data) => data.example,
+    title: (focus) => [`Try it: divide the scores of “${focus}” by √`, dk_(), ", or by another number"],
+    where: "step 3",
+  },
+};
 // The slider moves on a doubling scale: position p divides the scores by 2^p, from 2^-4 to 2^3
 // times the figure's √d_k (the range is placed around it, so the figure's own value is on the grid).
 const P_BELOW = 4;
@@ -42,7 +59,7 @@ function el(tag, className, text) {
 
 let counter = 0;
 
-export function buildSlider(data) {
+export function buildSlider(data, figureId = FIGURE) {
   const { tokens, scores, focus } = data;
   const sqrtDk = figureDivisor(data);
   const dk = Math.round(sqrtDk * sqrtDk);
@@ -51,15 +68,17 @@ export function buildSlider(data) {
 
   const root = el("section", "sav-widget sav-dk");
   root.dataset.savWidget = "dk-slider";
-  root.dataset.figure = FIGURE;
+  root.dataset.figure = figureId;
   root.setAttribute("aria-labelledby", `${uid}-title`);
-  const heading = el("p", "sav-widget__title", "Try it: the temperature of softmax");
+  const { title, where } = FIGURES[figureId];
+  const heading = el("p", "sav-widget__title");
+  heading.append(...title(focus));
   heading.id = `${uid}-title`;
   // What the slider divides, said in the widget; d_k written as the page writes it (d, subscript k).
   const what = el("p", "sav-widget__how");
   what.append(
     `The slider sets the number the raw scores of “${focus}” are divided by before softmax. `,
-    `The figure divides them by √`, dk_(), ` = ${f2(sqrtDk)} (`, dk_(), ` = ${dk}). `,
+    `${where[0].toUpperCase()}${where.slice(1)} divides them by √`, dk_(), ` = ${f2(sqrtDk)} (`, dk_(), ` = ${dk}). `,
     "A smaller number sharpens the weights, a larger one evens them out.",
   );
   what.id = `${uid}-how`;
@@ -101,11 +120,14 @@ export function buildSlider(data) {
     const { weights, entropy } = weightsAt(scores, divisor);
     const top = argmax(weights);
     const atFigure = Math.abs(divisor - sqrtDk) < 1e-9;
+    const raw = Math.abs(divisor - 1) < 1e-9;
     value.replaceChildren(f2(divisor));
-    if (atFigure) value.append(" (√", dk_(), ", as in the figure)");
+    if (atFigure) value.append(" (√", dk_(), `, as in ${where})`);
+    if (raw) value.append(" (no scaling: the raw scores)");
     range.setAttribute(
       "aria-valuetext",
-      `divide by ${f2(divisor)}${atFigure ? ", the square root of d k, as in the figure" : ""}`,
+      `divide by ${f2(divisor)}${atFigure ? `, the square root of d k, as in ${where}` : ""}` +
+        `${raw ? ", no scaling: the raw scores" : ""}`,
     );
     bars.update(weights, top);
     live.textContent =
@@ -123,17 +145,18 @@ export function buildSlider(data) {
   return root;
 }
 
-async function enhance() {
-  const figure = document.getElementById(`fig-${FIGURE}`);
+async function enhance(figureId) {
+  const figure = document.getElementById(`fig-${figureId}`);
   if (!figure || figure.dataset.savDk) return;
   figure.dataset.savDk = "pending";
-  const data = await loadFigureData(figure, FIGURE);
-  if (!data) {
+  const data = await loadFigureData(figure, figureId);
+  const row = data && FIGURES[figureId].row(data);
+  if (!row || !row.scores || !row.scaled) {
     delete figure.dataset.savDk;
     return;
   }
   figure.dataset.savDk = "ready";
-  figure.after(buildSlider(data));
+  figure.after(buildSlider(row, figureId));
 }
 
-onPage(enhance);
+onPage(() => Object.keys(FIGURES).forEach(enhance));

@@ -7,7 +7,7 @@
 //
 // Progressive enhancement: the static figure stays where it is (no script, print, downloads);
 // the widget is added after it and starts from the figure's own published data (its JSON).
-import { argmax, barList, loadFigureData, onPage, pct } from "./pct.js";
+import { argmax, barList, loadFigureData, onPage, pct, rovingFocus } from "./pct.js";
 
 /** What each figure offers the explorer: its words, a row of weights per query, the first query. */
 export const SOURCES = {
@@ -73,7 +73,6 @@ export function buildExplorer(figureId, source) {
     b.type = "button";
     b.dataset.index = String(i);
     b.setAttribute("aria-pressed", "false");
-    b.tabIndex = i === start ? 0 : -1;
     words.append(b);
     return b;
   });
@@ -112,16 +111,11 @@ export function buildExplorer(figureId, source) {
     root.classList.toggle("sav-explorer--locked", locked >= 0);
   }
 
-  function rove(i) {
-    buttons.forEach((b, j) => (b.tabIndex = j === i ? 0 : -1));
-  }
-
   buttons.forEach((b, i) => {
     b.addEventListener("pointerenter", () => {
       if (locked < 0) show(i);
     });
     b.addEventListener("focus", () => {
-      rove(i);
       if (locked < 0) show(i);
     });
     b.addEventListener("click", () => {
@@ -131,14 +125,7 @@ export function buildExplorer(figureId, source) {
     });
   });
 
-  words.addEventListener("keydown", (event) => {
-    const at = buttons.indexOf(document.activeElement);
-    if (at < 0) return;
-    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: buttons.length - 1 }[event.key];
-    if (to === undefined) return;
-    event.preventDefault();
-    buttons[(to + buttons.length) % buttons.length].focus();
-  });
+  rovingFocus(words, buttons, start); // one tab stop; ← → Home End move between the words
 
   unlock.addEventListener("click", () => {
     const was = locked;

@@ -120,3 +120,27 @@ export function argmax(row) {
   for (let j = 1; j < row.length; j++) if (row[j] > row[best]) best = j;
   return best;
 }
+
+/**
+ * One tab stop for a row of buttons (roving tabindex): Left/Right move the focus (wrapping),
+ * Home/End go to the ends; the button in focus becomes the row's tab stop. The explorer's words
+ * and the head picker's heads use it.
+ * @param {Element} toolbar the element holding the buttons (its keydown is listened to).
+ * @param {HTMLButtonElement[]} buttons in order.
+ * @param {number} start the index of the first tab stop.
+ * @returns {(i: number) => void} makes button i the tab stop without focusing it.
+ */
+export function rovingFocus(toolbar, buttons, start) {
+  const rove = (i) => buttons.forEach((b, j) => (b.tabIndex = j === i ? 0 : -1));
+  rove(start);
+  buttons.forEach((b, i) => b.addEventListener("focus", () => rove(i)));
+  toolbar.addEventListener("keydown", (event) => {
+    const at = buttons.indexOf(document.activeElement);
+    if (at < 0) return;
+    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: buttons.length - 1 }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    buttons[(to + buttons.length) % buttons.length].focus();
+  });
+  return rove;
+}
