@@ -1,17 +1,25 @@
-"""Fixtures for the tests of attention.js: the module served on 127.0.0.1, a Chromium page, node.
+"""Fixtures for the browser tests: attention.js served on 127.0.0.1, a Chromium page, node; the built site.
 
 Chromium is Debian's (/usr/bin/chromium), driven by Playwright from PyPI with the flags
 tests/test_site_browser.py uses; Playwright's own browser download is never needed. The page is
 an empty one served next to the module (ES modules do not load from file://), every request it
 makes is routed, and anything not for that server is aborted and recorded, so a test can assert
 that the module asks no other host for anything.
+
+The widget tests share the rest: `site_url` (the `built_site` of tests/conftest.py served on
+127.0.0.1), `browser` (the Chromium of `js_page`: one Playwright per session, a second
+sync_playwright() is refused), and `visit(path, **context)`, one page in a fresh context whose
+console errors and requests to other hosts fail the test at its end.
 """
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import shutil
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +27,7 @@ from pathlib import Path
 import jsharness
 import pytest
 from chromium import CHROMIUM, CHROMIUM_ARGS
+from sitepages import SiteHandler, Visit
 
 NODE_TIMEOUT = 60  # seconds, for one node process running a few hundred cases
 
@@ -100,3 +109,42 @@ def run_in_node() -> Callable[[list[dict]], dict]:
         return jsharness.decode(proc.stdout)
 
     return run
+
+
+# --------------------------------------------------------------------------- the built site, for the widget tests
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    handler = functools.partial(SiteHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser(js_page: JsPage):
+    """The session's Chromium (js_page's): one Playwright per session."""
+    return js_page.page.context.browser
+
+
+@pytest.fixture
+def visit(browser, site_url):
+    opened: list[Visit] = []
+
+    def open_(path: str, **context) -> Visit:
+        v = Visit(browser, site_url, path, **context)
+        opened.append(v)
+        return v
+
+    yield open_
+    try:
+        for v in opened:
+            v.clean()
+    finally:
+        for v in opened:
+            v.close()

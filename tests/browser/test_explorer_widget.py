@@ -24,16 +24,10 @@ the explorer over 50 hovers, timed with performance.now() inside the page.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import json
 import math
 import statistics
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -42,120 +36,19 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from sitepages import PHONE, figure_data  # noqa: E402  (conftest.py: site_url, browser, visit)
+
 from attention_ref import entropy_bits, softmax  # noqa: E402
 from figures_src.kit.formats import fmt  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-MIME_TYPES = {".json": "application/json", ".js": "text/javascript", ".svg": "image/svg+xml",
-              ".woff2": "font/woff2", ".mp4": "video/mp4", ".vtt": "text/vtt"}
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 EXPLORERS = {  # figure id -> the page it is on
     "attention-matrix-animal": "every-word/",
     "tiny-model-heads": "trained-model/",
 }
 SLIDER_FIGURE, SLIDER_PAGE = "softmax-pie-it", "steps/softmax/"
 HOVERS = 50
-
-
-# --------------------------------------------------------------------------- serving and the browser
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(built_site)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    pytest.importorskip("playwright.sync_api", reason="Playwright is installed by scripts/setup.sh")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (Debian's chromium package)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-class Visit:
-    """One page in a fresh context; console errors and requests to other hosts are recorded."""
-
-    def __init__(self, browser, site_url: str, path: str, **context):
-        self.context = browser.new_context(**context)
-        self.context.set_default_timeout(15_000)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.foreign: list[str] = []
-        origin = urlsplit(site_url).netloc
-
-        def route(r):
-            parts = urlsplit(r.request.url)
-            if parts.scheme in ("data", "blob") or parts.netloc == origin:
-                r.continue_()
-            else:
-                self.foreign.append(r.request.url)
-                r.abort()
-
-        self.page.route("**/*", route)
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(site_url + path, wait_until="load")
-
-    def clean(self) -> None:
-        assert not self.errors, f"console errors: {self.errors}"
-        assert not self.foreign, f"requests to other hosts: {self.foreign}"
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture
-def visit(browser, site_url):
-    opened: list[Visit] = []
-
-    def open_(path: str, **context) -> Visit:
-        v = Visit(browser, site_url, path, **context)
-        opened.append(v)
-        return v
-
-    yield open_
-    try:
-        for v in opened:
-            v.clean()
-    finally:
-        for v in opened:
-            v.close()
-
-
-def figure_data(site: Path, fig_id: str) -> dict:
-    return json.loads((site / "figures" / fig_id / f"{fig_id}.json").read_text())
 
 
 # --------------------------------------------------------------------------- what the explorer should show
