@@ -82,6 +82,22 @@ class CandidateSpace:
 
 
 @dataclass(frozen=True)
+class Calculator:
+    """The calculator-sized example of `[calculator]`: one query against three keys, d_k = 2."""
+
+    tokens: tuple[str, ...]  # one name per key
+    q: np.ndarray  # (1, d_k)
+    k: np.ndarray  # (T_k, d_k)
+    limit: float  # every entry lies in [-limit, limit]
+
+
+# The shape and range of the calculator example (the widget that edits it keeps to them too).
+CALCULATOR_T_K = 3
+CALCULATOR_D_K = 2
+CALCULATOR_LIMIT = 5.0
+
+
+@dataclass(frozen=True)
 class Examples:
     path: Path
     languages: dict[str, Language]
@@ -90,6 +106,7 @@ class Examples:
     scaling: dict = field(default_factory=dict)
     positional: dict = field(default_factory=dict)
     corpus: dict = field(default_factory=dict)  # raw [corpus] table; attention_ref.corpus validates it
+    calculator: Calculator | None = None  # [calculator], if the file has it
 
     def sentence(self, name: str) -> Sentence:
         try:
@@ -108,7 +125,9 @@ def examples_path(path: str | os.PathLike | None = None) -> Path:
 
 
 # Top-level tables of an examples file; any other is a typo that would be silently ignored.
-SECTIONS = frozenset({"languages", "sentences", "candidate_spaces", "scaling", "positional", "multihead", "corpus"})
+SECTIONS = frozenset(
+    {"languages", "sentences", "candidate_spaces", "scaling", "positional", "multihead", "corpus", "calculator"}
+)
 
 
 def load_examples(path: str | os.PathLike | None = None) -> Examples:
@@ -185,6 +204,7 @@ class _Reader:
             scaling=self.scaling(self.table(raw, "scaling", "top level", required=False)),
             positional=dict(self.table(raw, "positional", "top level", required=False)),
             corpus=dict(self.table(raw, "corpus", "top level", required=False)),
+            calculator=self.calculator(raw["calculator"]) if "calculator" in raw else None,
         )
 
     def language(self, name: str, raw: dict) -> Language:
@@ -238,6 +258,34 @@ class _Reader:
         entry = f"candidate_spaces.{name}"
         label = self.string(raw, "label", entry)
         return CandidateSpace(name=name, label=label, w=self.matrix(raw.get("w"), entry, "w", (2, 2)))
+
+    def calculator(self, raw) -> Calculator:
+        entry = "calculator"
+        if not isinstance(raw, dict):
+            self.fail(entry, "must be a table")
+        unknown = sorted(set(raw) - {"tokens", "q", "k"})
+        if unknown:
+            self.fail(entry, f"unknown keys {unknown} (known: tokens, q, k)")
+        for key in ("tokens", "q", "k"):
+            if key not in raw:
+                self.fail(entry, f"missing {key!r}")
+        t_k, d_k, limit = CALCULATOR_T_K, CALCULATOR_D_K, CALCULATOR_LIMIT
+        tokens = raw["tokens"]
+        if (not isinstance(tokens, list) or len(tokens) != t_k
+                or not all(isinstance(t, str) and t.strip() for t in tokens)):
+            self.fail(entry, f"'tokens' must be a list of {t_k} non-empty names, one per key; got {tokens!r}")
+        if len(set(tokens)) != len(tokens):
+            self.fail(entry, f"'tokens' must be {t_k} different names; got {tokens!r}")
+        q = self.matrix(raw["q"], entry, "q", (1, d_k))
+        k = self.matrix(raw["k"], entry, "k", (t_k, d_k))
+        for key, arr in (("q", q), ("k", k)):
+            if np.any(np.abs(arr) > limit):
+                bad = arr[np.abs(arr) > limit].flat[0]
+                self.fail(entry, f"every entry of {key} must lie in [-{limit:g}, {limit:g}] "
+                                 f"(so that e^s stays a number a calculator shows); got {bad:g}")
+        for arr in (q, k):
+            arr.setflags(write=False)
+        return Calculator(tokens=tuple(tokens), q=q, k=k, limit=limit)
 
     def scaling(self, raw: dict) -> dict:
         entry = "scaling"

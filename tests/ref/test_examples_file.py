@@ -97,6 +97,14 @@ w = [[1.6, -0.6], [-0.6, 1.6]]
 """
 
 
+CALCULATOR = """
+[calculator]
+tokens = ["cat", "sat", "mat"]
+q = [[1.0, 2.0]]
+k = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
+"""
+
+
 def write(tmp_path: Path, text: str, name: str = "my-examples.toml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -107,6 +115,18 @@ def test_minimal_file_loads(tmp_path):
     # the broken variants below differ from this valid file in one place each
     ex = load_examples(write(tmp_path, MINIMAL))
     assert ex.sentence("animal").tokens == ("The", "cat", "the", "mat")
+
+
+def test_calculator_section_loads_as_arrays_of_its_shapes(tmp_path):
+    calc = load_examples(write(tmp_path, MINIMAL + CALCULATOR)).calculator
+    assert calc.tokens == ("cat", "sat", "mat")
+    assert calc.q.shape == (1, 2) and calc.k.shape == (3, 2) and calc.limit == 5.0
+    assert load_examples(write(tmp_path, MINIMAL)).calculator is None  # the section is optional
+
+
+def test_packaged_calculator_example_has_three_keys_and_d_k_two(packaged):
+    calc = packaged.calculator
+    assert calc is not None and calc.q.shape == (1, 2) and calc.k.shape == (3, 2)
 
 
 BROKEN = [
@@ -148,8 +168,33 @@ BROKEN = [
     ),
     pytest.param(
         MINIMAL + "\n[multihaed]\nn_heads = 2\n",
-        r"\[multihaed\] unknown section \(did you mean \[multihead\]\?\); the sections are candidate_spaces, ",
+        r"\[multihaed\] unknown section \(did you mean \[multihead\]\?\); the sections are calculator, candidate_spaces, ",
         id="misspelt-section",
+    ),
+    pytest.param(
+        MINIMAL + CALCULATOR.replace("q = [[1.0, 2.0]]", "q = [1.0, 2.0]"),
+        r"\[calculator\] q must have shape \(1, 2\); got \(2,\)",
+        id="calculator-query-not-one-row",
+    ),
+    pytest.param(
+        MINIMAL + CALCULATOR.replace(", [1.0, 1.0]]", "]"),
+        r"\[calculator\] k must have shape \(3, 2\); got \(2, 2\)",
+        id="calculator-two-keys",
+    ),
+    pytest.param(
+        MINIMAL + CALCULATOR.replace("[0.0, 1.0], [1.0, 1.0]]", "[0.0, 1.0], [1.0, 7.5]]"),
+        r"\[calculator\] every entry of k must lie in \[-5, 5\] .*; got 7\.5",
+        id="calculator-entry-too-large",
+    ),
+    pytest.param(
+        MINIMAL + CALCULATOR.replace('tokens = ["cat", "sat", "mat"]', 'tokens = ["cat", "sat"]'),
+        r"\[calculator\] 'tokens' must be a list of 3 non-empty names, one per key; got \['cat', 'sat'\]",
+        id="calculator-too-few-names",
+    ),
+    pytest.param(
+        MINIMAL + CALCULATOR.replace('k = [', 'keys = ['),
+        r"\[calculator\] unknown keys \['keys'\] \(known: tokens, q, k\)",
+        id="calculator-misspelt-key",
     ),
 ]
 

@@ -32,8 +32,18 @@ export function f2(x) {
  */
 export function figureDataUrl(figure, id) {
   const more = figure.querySelector("a.sav-figure__more[href]");
-  if (!more) return null;
-  const page = new URL(more.getAttribute("href"), document.baseURI);
+  return more ? figurePageDataUrl(more.getAttribute("href"), id) : null;
+}
+
+/**
+ * The URL of figures/<id>/<id>.json from any link to the figure's page (the figure's own link, or a
+ * claim's ✓ on a page that cites the figure without showing it). Null for a link elsewhere.
+ * @param {string} href as written in the page, relative to it.
+ * @param {string} id the figure id.
+ * @returns {URL | null}
+ */
+export function figurePageDataUrl(href, id) {
+  const page = new URL(href, document.baseURI);
   let path = page.pathname.replace(/index\.html$/, "");
   if (!path.endsWith("/")) path += "/";
   if (!path.endsWith(`/figures/${id}/`)) return null;
@@ -45,7 +55,11 @@ export function figureDataUrl(figure, id) {
 
 /** The figure's data, or null when it cannot be had (the static figure then stays alone). */
 export async function loadFigureData(figure, id) {
-  const url = figureDataUrl(figure, id);
+  return fetchFigureData(figureDataUrl(figure, id));
+}
+
+/** The JSON at `url` (from figureDataUrl or figurePageDataUrl), or null when it cannot be had. */
+export async function fetchFigureData(url) {
   if (!url) return null;
   try {
     const response = await fetch(url);
@@ -143,4 +157,26 @@ export function rovingFocus(toolbar, buttons, start) {
     buttons[(to + buttons.length) % buttons.length].focus();
   });
   return rove;
+ * A number as the site's "f1"/"f2"/"f3" write it (figures_src/kit/formats.py's fmt): Python's
+ * f"{x:.{digits}f}", a real minus sign (−), and no "−0.00". Python rounds an exact tie (x held
+ * exactly halfway, i.e. x · 2^(digits+1) an odd integer) to the even digit; toFixed rounds it away
+ * from zero: such ties are rounded here as Python does, so a value the reader types (0.125) is
+ * written as the figure would write it.
+ * @param {number} x a finite number, |x| < 1e21.
+ * @param {number} [digits=2] 1, 2 or 3.
+ * @returns {string} e.g. "−0.12" for -0.125.
+ */
+export function fixed(x, digits = 2) {
+  if (!Number.isFinite(x)) return x < 0 ? "−∞" : "∞";
+  const scaled = Math.abs(x) * 2 ** (digits + 1);
+  let text;
+  if (Number.isInteger(scaled) && scaled % 2 === 1) {
+    const v = Math.abs(x) * 10 ** digits; // exact: x is a small dyadic number here
+    const n = Math.floor(v) % 2 === 0 ? Math.floor(v) : Math.floor(v) + 1;
+    text = `${x < 0 ? "-" : ""}${(n / 10 ** digits).toFixed(digits)}`;
+  } else {
+    text = x.toFixed(digits);
+  }
+  if (text.startsWith("-") && Number(text) === 0) text = text.slice(1);
+  return text.replace("-", "−");
 }
