@@ -168,7 +168,8 @@ BROKEN = [
     ),
     pytest.param(
         MINIMAL + "\n[multihaed]\nn_heads = 2\n",
-        r"\[multihaed\] unknown section \(did you mean \[multihead\]\?\); the sections are calculator, candidate_spaces, ",
+        r"\[multihaed\] unknown section \(did you mean \[multihead\]\?\); "
+        r"the sections are calculator, candidate_spaces, ",
         id="misspelt-section",
     ),
     pytest.param(
