@@ -14,7 +14,8 @@
 //   {: .sav-predict__why }
 //
 // data-question="top": one button per word of data[data-words] (default "tokens"); data-key is a
-//   list (or a {word: value} table in sentence order) of one value per word; the answer is the largest.
+//   list of one value per word, or a {word key: value} table (kit/common.py's keyed, looked up by
+//   wordKeys); the answer is the largest.
 // data-question="direction": buttons grows / shrinks / stays; data-key is the value before and
 //   data-after the value after; the answer is the direction between them as the page writes them
 //   (equal when formatted alike: "stays").
@@ -45,6 +46,19 @@ export function lookup(data, path) {
 }
 
 /**
+ * A key per token, as figures_src/kit/common.py's word_keys: lower case, no apostrophe, repeats
+ * numbered ("An", "Apple", "An") -> ["an", "apple", "an_2"]: the keys of a figure's {word: value} tables.
+ */
+export function wordKeys(tokens) {
+  const seen = new Map();
+  return tokens.map((t) => {
+    const w = String(t).toLowerCase().replaceAll("'", "");
+    seen.set(w, (seen.get(w) || 0) + 1);
+    return seen.get(w) === 1 ? w : `${w}_${seen.get(w)}`;
+  });
+}
+
+/**
  * The question's choices and answer, from the figure's data; null when the data do not fit.
  * @returns {{choices: string[], answer: number[], values?: number[], text: string,
  *     before?: string, after?: string}} answer: the indices of the right choices (a tie has several).
@@ -55,7 +69,10 @@ export function solve(data, spec) {
   if (spec.question === "top") {
     const words = lookup(data, spec.words || "tokens");
     let values = lookup(data, spec.key);
-    if (values && !Array.isArray(values) && typeof values === "object") values = Object.values(values);
+    if (Array.isArray(words) && values && !Array.isArray(values) && typeof values === "object") {
+      const table = values; // {word key: value}; the published JSON sorts its keys, so look each word up
+      values = wordKeys(words).map((k) => table[k]);
+    }
     if (!Array.isArray(words) || !Array.isArray(values) || words.length !== values.length || !words.length) return null;
     if (!values.every((v) => typeof v === "number" && Number.isFinite(v))) return null;
     const best = Math.max(...values);
