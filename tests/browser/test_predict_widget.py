@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sitepages import PHONE, figure_data  # conftest.py: site_url, browser, visit
+from site_pages import PHONE, figure_data  # conftest.py: site_url, browser, visit
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
