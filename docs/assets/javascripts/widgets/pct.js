@@ -157,6 +157,9 @@ export function rovingFocus(toolbar, buttons, start) {
     buttons[(to + buttons.length) % buttons.length].focus();
   });
   return rove;
+}
+
+/**
  * A number as the site's "f1"/"f2"/"f3" write it (figures_src/kit/formats.py's fmt): Python's
  * f"{x:.{digits}f}", a real minus sign (−), and no "−0.00". Python rounds an exact tie (x held
  * exactly halfway, i.e. x · 2^(digits+1) an odd integer) to the even digit; toFixed rounds it away
