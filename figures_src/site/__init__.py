@@ -6,4 +6,6 @@
     images      image sizes from file headers
     print_page  each page readied for the print page (paper and PDF)
     changelog   which figures' numbers changed, version by version, from git
+    model_export  the trained tiny model's weights as the browser reads them
+    assemble    the site build's steps as plain functions (what the MkDocs hook calls)
 """
