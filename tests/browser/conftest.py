@@ -55,9 +55,14 @@ def js_server() -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium, one per session (Playwright refuses a second sync_playwright() at once)."""
+    """Debian's Chromium, one per test module, closed at its end.
+
+    Playwright refuses a second sync_playwright() while one is open, and while one is open the
+    event loop it runs refuses asyncio.run() (tests/site/test_site_browser.py's async Playwright):
+    so it never outlives the module that asked for it.
+    """
     pytest.importorskip("playwright.sync_api", reason="Playwright is installed by scripts/setup.sh")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (Debian's chromium package)")
@@ -103,7 +108,7 @@ def visit(browser, site_url):
             v.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def js_page(js_server: str, browser) -> Iterator[JsPage]:
     page = browser.new_page()
     js = JsPage(page=page, module_url=f"{js_server}/attention.js", origin=js_server)
