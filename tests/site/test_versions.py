@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from figures_src.core.paths import FIGURE_CACHE, NOTEBOOK_CACHE
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 
@@ -43,8 +45,11 @@ def deployed(tmp_path_factory):
     run(["git", "clone", "-q", str(ROOT), str(repo)], base)
     for key, value in (("user.email", "test@example.invalid"), ("user.name", "test")):
         run(["git", "config", key, value], repo)
+    # The checkout's own caches: they are keyed by content, so version 1.0 (this commit) reuses what the
+    # session's site build rendered, and 2.0 renders only what its changed "animal" reaches.
     env = {**os.environ, "MIKE": str(VENV_BIN / "mike"), "FIGURES_QUALITY": "draft",
-           "FIGURES_CACHE": str(base / "cache"), "PATH": f"{VENV_BIN}:{os.environ['PATH']}"}
+           "FIGURES_CACHE": str(FIGURE_CACHE), "NOTEBOOKS_CACHE": str(NOTEBOOK_CACHE),
+           "PATH": f"{VENV_BIN}:{os.environ['PATH']}"}
     env.pop("ATTENTION_EXAMPLES", None)
     run(["bash", "scripts/deploy.sh", "1.0"], repo, env)
     examples = repo / "attention_ref" / "examples.toml"
