@@ -45,7 +45,8 @@ def captions(site: Path) -> dict[str, str]:
 def test_the_name_carries_the_version():
     info = BuildInfo(version="v1.1-3-gabc", commit="abc", date="2026-01-01", site_url="/")
     assert pdf.pdf_name(info) == "self-attention-visually-v1.1-3-gabc.pdf"
-    assert pdf.pdf_name(BuildInfo(version="a b/c", commit="", date="", site_url="/")) == "self-attention-visually-a-b-c.pdf"
+    odd = BuildInfo(version="a b/c", commit="", date="", site_url="/")
+    assert pdf.pdf_name(odd) == "self-attention-visually-a-b-c.pdf"
 
 
 def test_without_chromium_the_error_says_how_to_get_it(tmp_path, monkeypatch):
