@@ -11,9 +11,12 @@ matplotlib ./<wheel>`) included, in a kernel of that environment, with the
 working directory outside the checkout and PYTHONPATH unset, so nothing
 of the checkout can be imported. A file missing from the wheel fails a cell.
 
-Marked slow: it makes a venv and installs into it (about a minute with pip's
-cache warm). Skipped, saying so, only when the package registry cannot be
-reached.
+Marked slow: it makes a venv and installs into it (two to three minutes on
+a busy two-core machine with pip's cache warm, most of it pip and the first
+matplotlib import). Skipped, saying so, only when the package registry cannot
+be reached. The last test ties this to the real build: the site built once
+per session serves exactly these notebooks (but for the wheel's address) and
+this wheel.
 """
 
 from __future__ import annotations
@@ -90,7 +93,7 @@ def _pip(venv: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory) -> tuple[dict[str, bytes], Path]:
+def served() -> tuple[dict[str, bytes], Path]:
     """What a local build serves: each downloaded notebook's bytes, and the wheel."""
     results = execute.execute_all()  # the project's notebook cache, as the site build uses it
     name = wheel.wheel_name()
@@ -164,3 +167,18 @@ def test_the_numbers_are_the_ones_the_site_shows(fresh, served):
     there = tagged(json.loads((work / "from-scratch.out.ipynb").read_text(encoding="utf-8")))
     here = tagged(json.loads(served[0]["from-scratch"]))
     assert there and there == here
+
+
+def test_the_built_site_serves_exactly_these_notebooks_and_this_wheel(built_site, served):
+    notebooks, wheel_file = served
+    name = wheel.wheel_name()
+    assert (built_site / "downloads" / name).read_bytes() == wheel_file.read_bytes()
+    for nb_name, ours in notebooks.items():
+        path = built_site / "notebooks" / nb_name / f"{nb_name}.ipynb"
+        theirs = path.read_bytes()
+        line = "".join(json.loads(theirs)["cells"][0]["source"]).splitlines()[-1]
+        target = line.split()[-1]
+        assert line.startswith("%pip install numpy matplotlib ") and target.endswith(name), line
+        url = target if target.startswith(("http://", "https://")) else None
+        assert theirs == (ours if url is None else download.downloaded(
+            execute.execute_all([nb_name])[nb_name].path.read_bytes(), name, url)), path
