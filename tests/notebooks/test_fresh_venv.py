@@ -82,7 +82,10 @@ print(json.dumps(failures))
 
 def _clean_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in LEAKS}
-    env["HOME"] = str(home)  # no ~/.local site packages, no user Jupyter kernels
+    # pip's cache of downloads stays the user's (that is what makes this fast); it holds no installed package.
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pip"
+    env.setdefault("PIP_CACHE_DIR", str(cache))
+    env["HOME"] = str(home)  # no ~/.local site packages, no user Jupyter kernels or configuration
     env["PYTHONNOUSERSITE"] = "1"
     return env
 
