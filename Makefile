@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 MKDOCS  := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve test build figures snapshots bench clean lint deploy serve-versions pack train
+.PHONY: setup serve test build figures snapshots bench clean lint deploy serve-versions pack pdf train
 
 setup:
 	@bash scripts/setup.sh
@@ -41,8 +41,14 @@ serve-versions: setup
 # The teacher pack: every figure (SVG, PDF, PNG), video (with captions) and data table (CSV) of
 # this version, with the licence and how to cite, as dist/self-attention-visually-<version>-teacher-pack.zip.
 # FIGURES_QUALITY=publish make pack for the release quality.
-pack: setup
-	$(PY) -m figures_src pack --quality $${FIGURES_QUALITY:-draft}
+# With the print page as a PDF inside: `make pdf` runs first.
+pack: pdf
+	$(PY) -m figures_src pack --quality $${FIGURES_QUALITY:-draft} --pdf
+
+# The print page (print_page/ of the site `make build` leaves in site/) printed to A4 by headless
+# Chromium, once images, fonts and math are ready: dist/self-attention-visually-<version>.pdf.
+pdf: build
+	$(PY) -m figures_src pdf --site site
 
 bench: setup
 	$(PY) benchmarks/build.py

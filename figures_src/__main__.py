@@ -35,6 +35,14 @@ def main(argv: list[str] | None = None) -> int:
                    help="examples file (default: $ATTENTION_EXAMPLES or the packaged one)")
     k.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: number of cores)")
     k.add_argument("--quiet", "-q", action="store_true", help="no progress display")
+    k.add_argument("--pdf", metavar="FILE", nargs="?", const="",
+                   help="put this PDF of the print page in the pack (alone: dist/self-attention-visually-<version>.pdf,"
+                        " as `make pdf` writes it)")
+
+    d = sub.add_parser("pdf", help="print the built site's print page to a PDF file with headless Chromium")
+    d.add_argument("--site", metavar="DIR", help="the built site (default: site/, where `make build` puts it)")
+    d.add_argument("--out", metavar="FILE",
+                   help="the PDF to write (default: dist/self-attention-visually-<version>.pdf)")
 
     sub.add_parser("list", help="list the figures: id, kind and caption")
     sub.add_parser("clean", help="delete the figure cache")
@@ -103,10 +111,36 @@ def cmd_pack(args) -> int:
         site_url = None
     info = build_info(site_url, site_version())
     out = Path(args.out) if args.out else DIST / pack.pack_name(info)
+    pdf_file = None
+    if args.pdf is not None:
+        from .site.pdf import pdf_name
+
+        pdf_file = Path(args.pdf) if args.pdf else DIST / pdf_name(info)
     print(f"teacher pack: writing {out} ...", file=sys.stderr)
-    pack.write_pack(report, info, out)
+    try:
+        pack.write_pack(report, info, out, pdf=pdf_file)
+    except pack.PackError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     count, size = pack.summary(out)
     print(f"teacher pack: wrote {out} ({count} files, {pack.megabytes(size)})", file=sys.stderr)
+    return 0
+
+
+def cmd_pdf(args) -> int:
+    from .core.identity import build_info, site_version
+    from .core.paths import DIST, ROOT
+    from .site import pdf
+
+    out = Path(args.out) if args.out else DIST / pdf.pdf_name(build_info(None, site_version()))
+    site_dir = Path(args.site) if args.site else ROOT / "site"
+    print(f"pdf: printing {site_dir / pdf.PRINT_PAGE} with headless Chromium ...", file=sys.stderr)
+    try:
+        result = pdf.render_pdf(site_dir, out)
+    except pdf.PdfError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"pdf: wrote {result.path} ({result.pages} pages, {result.size / 1e6:.1f} MB)", file=sys.stderr)
     return 0
 
 
@@ -146,7 +180,8 @@ def cmd_snapshots(args) -> int:
     return 1 if stale else 0
 
 
-COMMANDS = {"build": cmd_build, "pack": cmd_pack, "list": cmd_list, "clean": cmd_clean, "snapshots": cmd_snapshots}
+COMMANDS = {"build": cmd_build, "pack": cmd_pack, "pdf": cmd_pdf, "list": cmd_list, "clean": cmd_clean,
+            "snapshots": cmd_snapshots}
 
 if __name__ == "__main__":
     sys.exit(main())

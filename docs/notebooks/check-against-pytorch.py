@@ -16,9 +16,10 @@
 #
 # PyTorch is large and the project does not need it to build or test: the
 # values PyTorch computed are committed as small files in `tests/golden/`
-# (made by `tests/golden/make_golden.py` in an environment with torch). This
-# notebook compares against them, and, if torch is installed where you run it,
-# against torch live as well.
+# (made by `tests/golden/make_golden.py` in an environment with torch), and
+# the site's wheel of `attention_ref` carries them as `attention_ref/golden/`.
+# This notebook compares against them, and, if torch is installed where you
+# run it, against torch live as well.
 
 # %%
 import importlib.util
@@ -51,8 +52,13 @@ else:
     print("This notebook compares attention_ref with the golden values")
     print("PyTorch computed, committed in tests/golden/.")
 
-ROOT = Path(attention_ref.__file__).resolve().parent.parent
-GOLDEN = ROOT / "tests" / "golden"
+# In a clone of the repository the golden files are tests/golden/; the
+# wheel the site serves installs them beside attention_ref, in golden/.
+PACKAGE = Path(attention_ref.__file__).resolve().parent
+PLACES = (PACKAGE.parent / "tests" / "golden", PACKAGE / "golden")
+GOLDEN = next((p for p in PLACES if (p / "sdpa.npz").is_file()), None)
+if GOLDEN is None:
+    raise FileNotFoundError(f"no golden values (sdpa.npz) in {PLACES}")
 # Two float64 implementations of one formula differ only in the order of
 # their roundings (~1e-15); a wrong scale, mask or head split shows up at
 # 1e-3 and above. The same tolerances as the tests.

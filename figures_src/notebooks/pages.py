@@ -12,7 +12,7 @@ template. `rewrite()` then, on each notebook page:
    the caller writes that file from the blocks it is handed back;
 3. wraps the math of Markdown cells ($...$ and $$...$$) the way
    pymdownx.arithmatex does, so that the site's KaTeX renders it;
-4. puts the box "download this notebook, run it locally" under the title.
+4. puts the box "download this notebook and the wheel, run it" under the title.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ class Links:
     ipynb: str  # URL of the executed notebook, relative to the page
     py: str  # URL of its jupytext source, relative to the page
     css: str  # URL of the shared notebook stylesheet, relative to the page
+    wheel: str  # URL of the wheel the notebooks install, relative to the page
+    wheel_name: str  # its file name
+    install: str  # the notebook's `%pip install` line (figures_src.notebooks.download)
+    wheel_url: str | None = None  # the wheel's absolute URL, when the site's address is known
 
 
 MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
@@ -127,24 +131,23 @@ def _math_outside_code(fragment: str) -> str:
 
 
 def run_box(name: str, source: str, links: Links) -> str:
-    """The box under the title: the downloads, and how to run the notebook with the project's environment."""
+    """The box under the title: the notebook and the wheel to download, and the one line that installs."""
     e = html_lib.escape
-    ipynb, py = e(links.ipynb, quote=True), e(links.py, quote=True)
+    ipynb, py, wheel = (e(u, quote=True) for u in (links.ipynb, links.py, links.wheel))
+    where = ("from this site" if links.wheel_url else
+             f"with <code>{e(links.wheel_name)}</code> downloaded into the notebook's folder")
     return f"""<div class="admonition info sav-notebook-run">
 <p class="admonition-title">Download and run this notebook</p>
-<p>Download <a href="{ipynb}" download><code>{e(name)}.ipynb</code></a> (with the outputs shown here) or its
-source <a href="{py}" download><code>{e(name)}.py</code></a> (a Jupytext percent-format script, kept in the
-repository as <code>{e(source)}</code>). This page was executed when the site was built: every number on it was
-computed by <code>attention_ref</code>.</p>
-<p>To run it with the project's environment, from a clone of the repository:</p>
-<pre><code>make setup
-.venv/bin/python {e(source)}</code></pre>
-<p>runs it as a plain script, printing the same numbers;
-<code>.venv/bin/python -m figures_src.notebooks {e(name)}</code> executes it as the site build does and saves the
-executed notebook under <code>.cache/notebooks/</code>. The environment has the Jupyter kernel but no notebook app:
-to work cell by cell, open the <code>.ipynb</code> in JupyterLab or VS Code with <code>.venv/bin/python</code> as
-its kernel, or make a notebook from the source with
-<code>.venv/bin/python -m jupytext --to notebook {e(source)} -o ~/{e(name)}.ipynb</code>.</p>
+<p>Download the notebook <a href="{ipynb}" download><code>{e(name)}.ipynb</code></a> (with the outputs shown here)
+and the wheel <a href="{wheel}" download><code>{e(links.wheel_name)}</code></a>: <code>attention_ref</code>, the
+reference implementation behind every figure, with the figure code the notebooks import. This page was executed
+when the site was built: every number on it was computed by <code>attention_ref</code>.</p>
+<p>The notebook's first cell installs what it needs into the Python that runs it (3.11 or newer; JupyterLab,
+Notebook and VS Code all run it), {where}:</p>
+<pre><code>{e(links.install)}</code></pre>
+<p>Its source, <a href="{py}" download><code>{e(name)}.py</code></a>, is a Jupytext percent-format script (in the
+repository: <code>{e(source)}</code>); with the same three packages installed, <code>python {e(name)}.py</code>
+runs it as a plain script and prints the same numbers.</p>
 </div>
 """
 
@@ -177,6 +180,11 @@ def page_uri(name: str) -> str:
 
 def download_uri(name: str, suffix: str) -> str:
     return f"{SECTION}/{name}/{name}{suffix}"
+
+
+def wheel_uri(wheel_name: str) -> str:
+    """Where the site serves the wheel, beside the teacher pack."""
+    return f"downloads/{wheel_name}"
 
 
 class SharedStyles:

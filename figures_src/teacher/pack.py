@@ -7,6 +7,9 @@ build gives a byte-identical zip):
 
     README.txt                   what is inside, what each figure is good for in a lecture,
                                  and the MANIFEST: every file of the zip with its size and SHA-256
+    self-attention-visually-<version>.pdf
+                                 the whole explainer on paper (A4), when made with `--pdf`
+                                 (`make pack` makes it first with `make pdf`: figures_src.site.pdf)
     HOW-TO-CITE.txt              the citation of the version and of each figure
     LICENSE-CONTENT.md           CC BY 4.0 for the figures, videos and tables
     figures/<id>/...             SVG, PDF and PNG (light and dark); MP4, captions, chapters, poster, stills
@@ -88,14 +91,22 @@ def check_report(report) -> None:
     raise PackError(f"the figure build failed, so no teacher pack was written: {named} failed:\n  {lines}")
 
 
-def entries(report, info: BuildInfo, lecture: dict[str, str] | None = None) -> dict[str, bytes | Path]:
-    """Every file of the zip by its name in the zip: bytes (made here) or the Path of a rendered file."""
+def entries(report, info: BuildInfo, lecture: dict[str, str] | None = None,
+            pdf: Path | None = None) -> dict[str, bytes | Path]:
+    """Every file of the zip by its name in the zip: bytes (made here) or the Path of a rendered file.
+
+    `pdf`, if given, is the print page as a PDF (figures_src.site.pdf), put at the top of the zip.
+    """
     check_report(report)
     lecture = lecture if lecture is not None else lectures(report)
     out: dict[str, bytes | Path] = {
         CITE: how_to_cite(report, info).encode(),
         LICENCE: (ROOT / LICENCE).read_bytes(),
     }
+    if pdf is not None:
+        if not Path(pdf).is_file():
+            raise PackError(f"{pdf}: no such PDF (make it with `make pdf`)")
+        out[Path(pdf).name] = Path(pdf)
     for r in report.results:
         for p in r.files:
             name = Path(p).name
@@ -130,9 +141,10 @@ def _manifest(report, files: dict[str, bytes | Path]) -> list[tuple[str, int, st
     return rows
 
 
-def write_pack(report, info: BuildInfo, out: Path, lecture: dict[str, str] | None = None) -> Path:
+def write_pack(report, info: BuildInfo, out: Path, lecture: dict[str, str] | None = None,
+               pdf: Path | None = None) -> Path:
     """Write the zip atomically (temp file, then rename) and return its path; PackError if a figure failed."""
-    return _write_zip(entries(report, info, lecture), Path(out))
+    return _write_zip(entries(report, info, lecture, pdf), Path(out))
 
 
 def _write_zip(files: dict[str, bytes | Path], out: Path) -> Path:
@@ -215,6 +227,8 @@ def readme(report, info: BuildInfo, lecture: dict[str, str], manifest: list[tupl
         pattern = re.escape(suffix).replace("N", r"\d+") + "$"
         if any(re.search(pattern, n) for n in present if n.startswith("figures/")):
             lines.append(f"    <id>{suffix:15} {what}")
+    for name in sorted(n for n in present if "/" not in n and n.endswith(".pdf")):
+        lines += [name, "                the whole explainer on paper (A4), as the site's print page prints it"]
     lines += [
         "data/<id>.csv   every number the figure shows, one row per number: key,value. The key",
         "                is the path in the figure's data: weights.3.5 is row 3, column 5 of",

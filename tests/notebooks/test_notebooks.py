@@ -24,6 +24,7 @@ import yaml
 from attention_ref import load_examples
 from figures_src.figures import softmax_pie_it
 from figures_src.kit.formats import fmt
+from figures_src.notebooks import download
 from figures_src.notebooks import execute as notebooks
 from figures_src.notebooks import pages as notebook_pages
 
@@ -264,7 +265,9 @@ PAGE = """<style type="text/css">.a{}</style>
 
 
 def rewrite(page: str = PAGE):
-    links = notebook_pages.Links(ipynb="nb.ipynb", py="nb.py", css="../../assets/notebooks/notebook.css")
+    links = notebook_pages.Links(ipynb="nb.ipynb", py="nb.py", css="../../assets/notebooks/notebook.css",
+                                 wheel="../../downloads/w-1-py3-none-any.whl", wheel_name="w-1-py3-none-any.whl",
+                                 install=download.install_line("w-1-py3-none-any.whl"))
     return notebook_pages.rewrite(page, "nb", "docs/notebooks/nb.py", links)
 
 
@@ -288,7 +291,10 @@ def test_the_download_box_sits_under_the_title():
     box = html.index("sav-notebook-run")
     assert html.index("</h1>") < box < html.index("Scores")
     assert 'href="nb.ipynb" download' in html and 'href="nb.py" download' in html
-    assert ".venv/bin/python docs/notebooks/nb.py" in html and "make setup" in html
+    assert 'href="../../downloads/w-1-py3-none-any.whl" download' in html, "the wheel is linked beside the notebook"
+    assert "<code>%pip install numpy matplotlib ./w-1-py3-none-any.whl</code>" in html
+    assert "downloaded into the notebook's folder" in html
+    assert "clone" not in html and "make setup" not in html, "a reader needs no clone of the repository"
 
 
 def test_a_script_from_another_host_stops_the_page():

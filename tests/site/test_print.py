@@ -3,8 +3,8 @@
 Fast tests check `figures_src.site.print_page` on small pieces of HTML and the
 plugin's place in mkdocs.yml; the slow ones read print_page/index.html of the
 site built once per session (the `built_site` fixture of conftest.py).
-What a reader sees on paper was checked by eye once, by printing the page to
-PDF with headless Chromium (README.md, "Print / PDF").
+What a reader sees on paper was checked by eye once; tests/site/test_pdf.py prints
+the page to PDF with headless Chromium (`make pdf`) and reads it back.
 """
 
 from __future__ import annotations

@@ -225,6 +225,35 @@ def test_a_failed_figure_stops_the_pack_naming_it_and_writes_nothing(figures, tm
     assert not out.exists() and not list(tmp_path.glob(".pack.zip.*"))
 
 
+def test_the_pdf_of_the_print_page_goes_into_the_pack(figures, tmp_path):
+    figures.add("fig-a")
+    printed = tmp_path / "self-attention-visually-v-cli.pdf"
+    printed.write_bytes(b"%PDF-1.4 stand-in for make pdf's file\n")
+    out = tmp_path / "pack.zip"
+
+    proc = run_cli(figures, "--out", str(out), "--pdf", str(printed), cache=tmp_path / "cache")
+
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(out) as z:
+        assert z.read(printed.name) == printed.read_bytes()
+        readme = z.read("README.txt").decode()
+    assert pack.parse_manifest(readme)[printed.name] == (printed.stat().st_size,
+                                                         hashlib.sha256(printed.read_bytes()).hexdigest())
+    inside = readme.split("WHAT IS INSIDE")[1].split("THE FIGURES")[0]
+    assert printed.name in inside and "on paper" in inside
+
+
+def test_a_missing_pdf_stops_the_pack_and_says_make_pdf(figures, tmp_path):
+    figures.add("fig-a")
+    out = tmp_path / "pack.zip"
+
+    proc = run_cli(figures, "--out", str(out), "--pdf", str(tmp_path / "nothing.pdf"), cache=tmp_path / "cache")
+
+    assert proc.returncode == 1
+    assert "nothing.pdf: no such PDF (make it with `make pdf`)" in proc.stderr
+    assert not out.exists()
+
+
 def test_write_pack_refuses_a_failed_build(figures, tmp_path):
     figures.add("fig-bad", render="raise")
     report = figure_build.build(cache=tmp_path / "cache", progress=False)
