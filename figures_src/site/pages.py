@@ -13,6 +13,7 @@ from ..core.identity import SITE_TITLE, BuildInfo
 from ..kit.formats import fmt
 from .embed import SiteFigure
 from .images import png_size
+
 DOWNLOADS = (
     (".light.svg", "SVG, light"), (".dark.svg", "SVG, dark"),
     (".light.png", "PNG 2×, light"), (".dark.png", "PNG 2×, dark"),

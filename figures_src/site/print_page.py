@@ -158,5 +158,6 @@ def online_sections(sections, printed: set[str], base: str, print_url: str) -> d
     out = {}
     for title, pages in sections:
         if pages and not any(url in printed for _, url in pages):
-            out[title] = [(t, base.rstrip("/") + "/" + url if base else relative_to(url, print_url)) for t, url in pages]
+            out[title] = [(t, base.rstrip("/") + "/" + url if base else relative_to(url, print_url))
+                          for t, url in pages]
     return out

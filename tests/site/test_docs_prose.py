@@ -12,10 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
+from prose_numbers import hand_typed
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-
-from prose_numbers import hand_typed
 
 PAGES = sorted(DOCS.rglob("*.md"))
 

@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from real_figures import real_figures  # noqa: E402
 from throwaway_figures import ROOT  # noqa: E402
 
@@ -43,7 +42,6 @@ def test_every_macro_in_the_docs_expands():
     """Checked against the figures' real data (no render): ids, keys and formats all resolve."""
     from attention_ref import load_examples
     from attention_ref.examples import DEFAULT_PATH
-
     from figures_src.build import claims
 
     ex = load_examples(DEFAULT_PATH)

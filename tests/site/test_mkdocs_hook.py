@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from real_figures import real_figures, render_real  # noqa: E402
 from throwaway_figures import ROOT  # noqa: E402
 

@@ -1,4 +1,6 @@
-"""The print page: the whole explainer on one page for paper (mkdocs-print-site-plugin + figures_src/hooks/print_page.py).
+"""The print page: the whole explainer on one page for paper.
+
+mkdocs-print-site-plugin, readied by figures_src/hooks/print_page.py.
 
 Fast tests check `figures_src.site.print_page` on small pieces of HTML and the
 plugin's place in mkdocs.yml; the slow ones read print_page/index.html of the
