@@ -33,7 +33,8 @@ SCALING_EXAMPLE = "animal"  # the sentence whose step 3 is a softmax at temperat
 
 
 def _tkey(t: float) -> str:
-    return f"{t:g}"
+    """A temperature as a key of the data that value() can walk: 0.5 -> "0_5" (a dot separates keys)."""
+    return f"{t:g}".replace(".", "_")
 
 
 def data(examples) -> dict:
@@ -53,6 +54,8 @@ def data(examples) -> dict:
         "logits": dec.logits.tolist(),
         "temperatures": temps,
         "shown": [_tkey(t) for t in dec.temperatures],
+        "low": _at(min(temps), probs, cands),
+        "high": _at(max(temps), probs, cands),
         "probabilities": {k: v.tolist() for k, v in probs.items()},
         "p": {k: keyed(cands, v) for k, v in probs.items()},
         "entropy": {k: float(entropy_bits(v)) for k, v in probs.items()},
@@ -69,6 +72,11 @@ def data(examples) -> dict:
         "not_top_share": float(1 - counts[top] / dec.n_draws),
         "scaling": _scaling(examples),
     }
+
+
+def _at(t: float, probs: dict, cands: list[str]) -> dict:
+    p = probs[_tkey(t)]
+    return {"temperature": t, "p": keyed(cands, p), "entropy": float(entropy_bits(p))}
 
 
 def _scaling(examples) -> dict:
@@ -124,7 +132,7 @@ def labels(data) -> list[str]:
 
 def alt(data) -> str:
     panels = "; ".join(
-        f"temperature {k}: " + ", ".join(f"{w} {fmt(p, 'pct0')}" for w, p in data["p"][k].items())
+        f"temperature {k.replace('_', '.')}: " + ", ".join(f"{w} {fmt(p, 'pct0')}" for w, p in data["p"][k].items())
         for k in data["shown"]
     )
     shares = ", ".join(f"{w} {fmt(v, 'pct0')}" for w, v in data["shares"].items())
@@ -152,7 +160,7 @@ def render(data, out_dir, theme, quality) -> None:
             top = int(np.argmax(p))
             colors = [t["highlight"] if j == top else t["accent"] for j in range(len(cands))]
             ax.barh(y, p, color=colors, height=0.66)
-            sampled = float(k) == data["sampled_at"]
+            sampled = k == _tkey(data["sampled_at"])
             shares = [data["shares"][w] for w in data["counts"]] if sampled else list(p)
             for j, v in enumerate(p):
                 ax.text(max(v, shares[j]) + 0.05, j, fmt(v, "pct0"), va="center", ha="left", fontsize=10,
@@ -161,7 +169,7 @@ def render(data, out_dir, theme, quality) -> None:
                 ax.plot(shares, y, "o", ms=6, mfc=t["background"], mec=t["foreground"], mew=1.6,
                         label=f"share of {data['n_draws']} draws")
                 ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False, fontsize=9, handletextpad=0.3)
-            ax.set_title(f"temperature {k}", fontsize=11, color=t["foreground"])
+            ax.set_title(f"temperature {k.replace('_', '.')}", fontsize=11, color=t["foreground"])
             ax.set_xlim(0, 1.18)
             ax.set_xticks([0, 0.5, 1], ["0", "½", "1"])
             ax.grid(True, axis="x", lw=0.6)

@@ -71,6 +71,12 @@ def uncached_is_quadratic(data):
     return len(second) == 1 and next(iter(second)) > 0
 
 
+@claim("without the cache the token at position t costs exactly t times as much as with it: the same work, "
+       "done again for every token of the prefix")
+def uncached_is_t_times_cached(data):
+    return all(u == t * c for t, u, c in zip(data["t"], data["uncached"], data["cached"], strict=True))
+
+
 @claim("the cache saves more the longer the text: the ratio of the two counts grows at every step")
 def saving_grows(data):
     r = [u / c for u, c in zip(data["uncached"], data["cached"], strict=True)]
