@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from attention_ref import decode, self_attention, softmax_with_temperature
+from attention_ref import decode, sample_index, self_attention, softmax_with_temperature, uniform_draws
 from figures_src.kit.claims import claim
 from figures_src.kit.common import keyed, word_keys
 from figures_src.kit.formats import fmt
@@ -43,7 +43,10 @@ def data(examples) -> dict:
     weights = np.zeros((t_len, t_len))
     for st in steps:
         weights[st.position, : st.position + 1] = st.weights
-    greedy = int(np.argmax(softmax_with_temperature(dec.logits, 1.0)))
+    p_next = softmax_with_temperature(dec.logits, 1.0)  # the widget chooses at temperature 1
+    greedy = int(np.argmax(p_next))
+    u = float(uniform_draws(dec.seed, 1)[0])  # the widget's first draw for the seed it shows
+    sampled = sample_index(p_next, u)
     return {
         "sentence": s.text,
         "tokens": tokens,
@@ -78,6 +81,9 @@ def data(examples) -> dict:
             "logits": dec.logits.tolist(),
             "seed": dec.seed,
             "greedy": dec.candidates[greedy],
+            "p": keyed(dec.candidates, p_next),
+            "u": u,
+            "sampled": dec.candidates[sampled],
             "vectors": [lang.vocabulary[c].tolist() for c in dec.candidates],
         },
         # the checks: the cached decode against causal self-attention over the whole sentence
@@ -126,6 +132,11 @@ def first_word_reads_itself(data):
 @claim("after the prompt, the most likely next word of the hand-made scores is the sentence's own next word")
 def greedy_is_the_next_word(data):
     return data["next"]["greedy"] == data["tokens"][data["prompt_length"]].lower()
+
+
+@claim("with the seed the widget shows, sampling writes another word than greedy decoding does")
+def seed_shown_samples_another_word(data):
+    return data["next"]["sampled"] != data["next"]["greedy"]
 
 
 def labels(data) -> list[str]:
