@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from attention_ref import entropy_bits, sample_tokens, softmax_with_temperature
+from attention_ref import ExampleError, entropy_bits, sample_tokens, softmax_with_temperature
 from figures_src.kit.claims import claim
 from figures_src.kit.common import attend, keyed
 from figures_src.kit.formats import fmt
@@ -40,7 +40,7 @@ def _tkey(t: float) -> str:
 def data(examples) -> dict:
     dec = examples.decoding
     if dec is None:
-        raise ValueError(f"{examples.path} has no [decoding] section (figure {ID})")
+        raise ExampleError(f"{examples.path}: figure {ID} needs a [decoding] table (see attention_ref/examples.toml)")
     cands = list(dec.candidates)
     temps = sorted(set(dec.temperatures) | {SAMPLED_AT})
     probs = {_tkey(t): softmax_with_temperature(dec.logits, t) for t in temps}

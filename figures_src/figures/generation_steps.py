@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from attention_ref import decode, sample_index, self_attention, softmax_with_temperature, uniform_draws
+from attention_ref import ExampleError, decode, sample_index, self_attention, softmax_with_temperature, uniform_draws
 from figures_src.kit.claims import claim
 from figures_src.kit.common import keyed, word_keys
 from figures_src.kit.formats import fmt
@@ -32,7 +32,7 @@ LECTURE = (
 def data(examples) -> dict:
     dec = examples.decoding
     if dec is None:
-        raise ValueError(f"{examples.path} has no [decoding] section (figure {ID})")
+        raise ExampleError(f"{examples.path}: figure {ID} needs a [decoding] table (see attention_ref/examples.toml)")
     s = examples.sentence(dec.sentence)
     lang = s.language
     steps = decode(s.x, lang.w_q, lang.w_k, lang.w_v)

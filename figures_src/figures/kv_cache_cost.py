@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from attention_ref import decoding_cost
+from attention_ref import ExampleError, decoding_cost
 from figures_src.kit.claims import claim
 from figures_src.kit.formats import fmt
 
@@ -22,7 +22,7 @@ ID = "kv-cache-cost"
 KIND = "matplotlib"
 LECTURE = (
     "Use it after the generation steps to answer why every serving system keeps a KV cache: ask students to "
-    "predict the cost of the 256th token with and without it, then read both off the chart. It corrects the "
+    "predict the cost of the last token on the chart with and without it, then read both off the chart. It corrects the "
     "idea that the cache is a small constant speed-up: the saving grows with the length."
 )
 
@@ -35,7 +35,7 @@ def _costs(t: int, dec, cache: bool) -> dict:
 def data(examples) -> dict:
     dec = examples.decoding
     if dec is None:
-        raise ValueError(f"{examples.path} has no [decoding] section (figure {ID})")
+        raise ExampleError(f"{examples.path}: figure {ID} needs a [decoding] table (see attention_ref/examples.toml)")
     ts = list(range(1, dec.max_t + 1))
     cached = [_costs(t, dec, True)["total"] for t in ts]
     uncached = [_costs(t, dec, False)["total"] for t in ts]
