@@ -22,8 +22,8 @@ ID = "kv-cache-cost"
 KIND = "matplotlib"
 LECTURE = (
     "Use it after the generation steps to answer why every serving system keeps a KV cache: ask students to "
-    "predict the cost of the last token on the chart with and without it, then read both off the chart. It corrects the "
-    "idea that the cache is a small constant speed-up: the saving grows with the length."
+    "predict the cost of the last token on the chart with and without it, then read both off the chart. It "
+    "corrects the idea that the cache is a small constant speed-up: the saving grows with the length."
 )
 
 
