@@ -135,6 +135,6 @@ def test_phone_width_and_no_script(visit):
     assert scroll_width(t.page) <= 390
     t.clean()
     v = visit(PAGE, java_script_enabled=False)
-    for fig in (STEPS, TEMPERATURE, "kv-cache-cost"):
+    for fig in (STEPS, TEMPERATURE, "kv-cache-cost", "kv-cache-step"):
         assert v.page.locator(f"#fig-{fig} img").count() == 2
     assert v.page.locator("[data-sav-widget]").count() == 0
