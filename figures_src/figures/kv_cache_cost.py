@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from attention_ref import ExampleError, decoding_cost
+from attention_ref import ExampleError, decoding_cost, load_tiny_model
 from figures_src.kit.claims import claim
 from figures_src.kit.formats import fmt
 
@@ -41,6 +41,7 @@ def data(examples) -> dict:
     uncached = [_costs(t, dec, False)["total"] for t in ts]
     last = dec.max_t
     marks = sorted({m for m in (16, 64, last) if m <= last})
+    model = load_tiny_model()  # the page calls the head "the size of the trained tiny model's"
     return {
         "d_model": dec.d_model,
         "d_k": dec.d_k,
@@ -55,7 +56,14 @@ def data(examples) -> dict:
         "at_last": {"cached": cached[-1], "uncached": uncached[-1], "ratio": uncached[-1] / cached[-1]},
         "per_step_growth_cached": dec.d_k + dec.d_v,  # what each further cached key and value adds
         "total_to_generate": {"cached": int(np.sum(cached)), "uncached": int(np.sum(uncached))},
+        "tiny_model": {"d_model": model.d_model, "d_head": model.d_head},
     }
+
+
+@claim("the head counted is the size of one head of the trained tiny model")
+def head_is_the_tiny_models(data):
+    m = data["tiny_model"]
+    return data["d_model"] == m["d_model"] and data["d_k"] == data["d_v"] == m["d_head"]
 
 
 @claim("with the cache, each further token adds the same number of multiply-adds: a straight line in t")
