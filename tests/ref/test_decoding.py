@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hs
 
 from attention_ref import (
     KVCache,
@@ -46,6 +48,19 @@ def test_cached_decode_equals_full_causal_attention(seed):
         np.testing.assert_allclose(st.q, full.q[t], rtol=0, atol=1e-12)
     np.testing.assert_allclose(steps[-1].cache.k, full.k, rtol=0, atol=1e-12)
     np.testing.assert_allclose(steps[-1].cache.v, full.v, rtol=0, atol=1e-12)
+
+
+@given(seed=hs.integers(0, 2**32 - 1), t=hs.integers(1, 12), d_model=hs.integers(1, 6), d_k=hs.integers(1, 5),
+       d_v=hs.integers(1, 5), spread=hs.sampled_from([0.1, 1.0, 10.0]))
+def test_cached_decode_equals_causal_attention_for_any_shape(seed, t, d_model, d_k, d_v, spread):
+    x, w_q, w_k, w_v = random_model(seed, t=t, d_model=d_model, d_k=d_k, d_v=d_v)
+    x = x * spread
+    full = self_attention(x, w_q, w_k, w_v, causal=True)
+    scale = max(1.0, float(np.abs(full.output).max()))
+    for i, step in enumerate(decode(x, w_q, w_k, w_v)):
+        np.testing.assert_allclose(step.output, full.output[i], rtol=0, atol=1e-12 * scale)
+        np.testing.assert_allclose(step.weights, full.weights[i, : i + 1], rtol=0, atol=1e-12)
+        assert np.all(full.weights[i, i + 1:] == 0)  # what the step never reads has weight zero in full
 
 
 def test_decode_step_by_hand_matches_decode_and_shapes():
