@@ -11,6 +11,18 @@ Pure numpy. Tokens are row vectors: X is `(T, d_model)`, Q = X W_Q.
 
 from .attention import Attention, SelfAttention, causal_mask, scaled_dot_product_attention, self_attention
 from .corpus import Corpus, CorpusConfig, corpus_config, corpus_hash, generate_corpus
+from .decoding import (
+    DecodeStep,
+    DecodingCost,
+    KVCache,
+    decode,
+    decode_step,
+    decoding_cost,
+    sample_index,
+    sample_tokens,
+    softmax_with_temperature,
+    uniform_draws,
+)
 from .examples import ExampleError, Examples, Language, Sentence, load_examples
 from .experiments import dot_product_spread, entropy_bits, random_dot_products, softmax_gradient, softmax_saturation
 from .geometry import contextualize, move_toward
@@ -26,8 +38,11 @@ __all__ = [
     "Attention",
     "Corpus",
     "CorpusConfig",
+    "DecodeStep",
+    "DecodingCost",
     "ExampleError",
     "Examples",
+    "KVCache",
     "Language",
     "MultiHeadAttention",
     "SelfAttention",
@@ -39,6 +54,9 @@ __all__ = [
     "corpus_config",
     "corpus_hash",
     "cosine_similarity",
+    "decode",
+    "decode_step",
+    "decoding_cost",
     "dot_product_spread",
     "dot_similarity",
     "entropy_bits",
@@ -48,6 +66,8 @@ __all__ = [
     "move_toward",
     "multi_head_attention",
     "random_dot_products",
+    "sample_index",
+    "sample_tokens",
     "scaled_dot_product_attention",
     "scaled_dot_similarity",
     "self_attention",
@@ -56,4 +76,6 @@ __all__ = [
     "softmax_gradient",
     "softmax_jacobian",
     "softmax_saturation",
+    "softmax_with_temperature",
+    "uniform_draws",
 ]

@@ -98,6 +98,27 @@ CALCULATOR_LIMIT = 5.0
 
 
 @dataclass(frozen=True)
+class Decoding:
+    """The generation example of `[decoding]` (docs/generating.md)."""
+
+    sentence: str  # a key of [sentences], replayed one word at a time
+    prompt_length: int  # the words before the choice of the next one
+    candidates: tuple[str, ...]  # the next words to choose from, words of the sentence's language
+    logits: np.ndarray  # (n_candidates,) hand-made scores of the next word
+    temperatures: tuple[float, ...]
+    n_draws: int
+    seed: int
+    d_model: int  # the head whose cost per token figure kv-cache-cost counts
+    d_k: int
+    d_v: int
+    max_t: int
+
+
+DECODING_KEYS = ("sentence", "prompt_length", "candidates", "logits", "temperatures", "n_draws", "seed",
+                 "d_model", "d_k", "d_v", "max_t")
+
+
+@dataclass(frozen=True)
 class Examples:
     path: Path
     languages: dict[str, Language]
@@ -107,6 +128,7 @@ class Examples:
     positional: dict = field(default_factory=dict)
     corpus: dict = field(default_factory=dict)  # raw [corpus] table; attention_ref.corpus validates it
     calculator: Calculator | None = None  # [calculator], if the file has it
+    decoding: Decoding | None = None  # [decoding], if the file has it
 
     def sentence(self, name: str) -> Sentence:
         try:
@@ -127,6 +149,7 @@ def examples_path(path: str | os.PathLike | None = None) -> Path:
 # Top-level tables of an examples file; any other is a typo that would be silently ignored.
 SECTIONS = frozenset(
     {"languages", "sentences", "candidate_spaces", "scaling", "positional", "multihead", "corpus", "calculator"}
+    | {"decoding"}  # attention while generating (docs/generating.md)
 )
 
 
@@ -205,6 +228,7 @@ class _Reader:
             positional=dict(self.table(raw, "positional", "top level", required=False)),
             corpus=dict(self.table(raw, "corpus", "top level", required=False)),
             calculator=self.calculator(raw["calculator"]) if "calculator" in raw else None,
+            decoding=self.decoding(raw["decoding"], sentences) if "decoding" in raw else None,
         )
 
     def language(self, name: str, raw: dict) -> Language:
@@ -286,6 +310,49 @@ class _Reader:
         for arr in (q, k):
             arr.setflags(write=False)
         return Calculator(tokens=tuple(tokens), q=q, k=k, limit=limit)
+
+    def decoding(self, raw, sentences: dict[str, Sentence]) -> Decoding:
+        entry = "decoding"
+        if not isinstance(raw, dict):
+            self.fail(entry, "must be a table")
+        unknown = sorted(set(raw) - set(DECODING_KEYS))
+        missing = [k for k in DECODING_KEYS if k not in raw]
+        if unknown or missing:
+            self.fail(entry, f"unknown keys {unknown}, missing keys {missing} (the keys: {', '.join(DECODING_KEYS)})")
+        name = raw["sentence"]
+        if name not in sentences:
+            known = ", ".join(sorted(sentences))
+            self.fail(entry, f"sentence {name!r} is not a sentence of [sentences] (known: {known})")
+        sentence = sentences[name]
+        ints = {}
+        for key in ("prompt_length", "n_draws", "seed", "d_model", "d_k", "d_v", "max_t"):
+            v = raw[key]
+            if isinstance(v, bool) or not isinstance(v, int) or v < (0 if key == "seed" else 1):
+                self.fail(entry, f"{key!r} must be a {'non-negative' if key == 'seed' else 'positive'} integer; "
+                                 f"got {v!r}")
+            ints[key] = v
+        if ints["seed"] >= 2**32:
+            self.fail(entry, f"'seed' must be below 2^32; got {ints['seed']}")
+        if not ints["prompt_length"] < len(sentence.tokens):
+            self.fail(entry, f"'prompt_length' must be shorter than the sentence {sentence.text!r} "
+                             f"({len(sentence.tokens)} words); got {ints['prompt_length']}")
+        cands = raw["candidates"]
+        if (not isinstance(cands, list) or len(cands) < 2 or len(set(cands)) != len(cands)
+                or not all(isinstance(c, str) for c in cands)):
+            self.fail(entry, f"'candidates' must be a list of at least 2 different words; got {cands!r}")
+        vocab = sentence.language.vocabulary
+        unknown_words = [c for c in cands if c.lower() not in vocab]
+        if unknown_words:
+            self.fail(entry, f"candidate {unknown_words[0]!r} is not in the vocabulary of language "
+                             f"{sentence.language.name!r} (known: {', '.join(sorted(vocab))})")
+        logits = self.matrix(raw["logits"], entry, "logits", (len(cands),))
+        temps = raw["temperatures"]
+        if (not isinstance(temps, list) or not temps
+                or not all(isinstance(t, (int, float)) and not isinstance(t, bool) and t > 0 for t in temps)):
+            self.fail(entry, f"'temperatures' must be a list of positive numbers; got {temps!r}")
+        logits.setflags(write=False)
+        return Decoding(sentence=name, candidates=tuple(c.lower() for c in cands), logits=logits,
+                        temperatures=tuple(float(t) for t in temps), **ints)
 
     def scaling(self, raw: dict) -> dict:
         entry = "scaling"

@@ -54,7 +54,7 @@ TARGET_KB = 40
 TARGET_MS = 16.0
 UPDATES = 50
 SKIP = ("print_page/",)  # the whole explainer on one page, for paper: widgets hide on print
-WIDGET_FILES = ("/assets/javascripts/attention.js", "/assets/javascripts/widgets/")
+WIDGET_FILES = ("/assets/javascripts/attention.js", "/assets/javascripts/decoding.js", "/assets/javascripts/widgets/")
 
 # One update of a widget, by its data-sav-widget: what a reader does once, given the step k.
 # Each returns nothing; the timing around it is in MEASURE_JS.
@@ -70,6 +70,11 @@ UPDATE_JS = {
     "head-picker": """(root, k) => { const bs = root.querySelectorAll(".sav-heads__head");
         bs[(k + 1) % bs.length].click(); }""",
 }
+# The generating page: the temperature slider moves as the d_k slider does; the step button steps, then starts over.
+UPDATE_JS["temperature"] = UPDATE_JS["dk-slider"]
+UPDATE_JS["decode-steps"] = """(root, k) => { const s = root.querySelector(".sav-gen__step");
+    if (s.disabled) root.querySelector(".sav-gen__restart").click();
+    s.click(); }"""
 
 MEASURE_JS = """async ([kind, index, updates, step]) => {
   const root = document.querySelectorAll(`[data-sav-widget="${kind}"]`)[index];

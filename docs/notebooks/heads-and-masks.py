@@ -31,6 +31,8 @@ import numpy as np
 
 from attention_ref import (
     causal_mask,
+    decode,
+    decoding_cost,
     load_examples,
     multi_head_attention,
     self_attention,
@@ -192,6 +194,50 @@ assert all(np.all(np.triu(w, k=1) == 0) for w in mha_causal.weights)
 print(f"all {N_HEADS} heads: weights above the diagonal are exactly 0")
 
 # %% [markdown]
+# ## Generating one word at a time, with a KV cache
+#
+# A decoder writes one word per step. Under the causal mask the new word
+# reads only the keys up to itself, and those keys and values never change
+# once computed, so they are kept (the KV cache): each step computes the
+# new word's q, k and v only, and one row of weights. By hand first, then
+# with `attention_ref.decode`; both give the rows of the causal weights.
+
+# %%
+k_cache, v_cache = [], []
+for t, x_t in enumerate(X):
+    q_t = x_t @ w_q  # (d_k,) computed now
+    k_cache.append(x_t @ w_k)  # the only new key
+    v_cache.append(x_t @ w_v)  # the only new value
+    K_t, V_t = np.stack(k_cache), np.stack(v_cache)  # (t+1, d)
+    s_t = K_t @ q_t / np.sqrt(K_t.shape[-1])  # (t+1,)
+    w_t = np.exp(s_t - s_t.max())
+    w_t /= w_t.sum()
+    np.testing.assert_allclose(w_t, causal.weights[t, : t + 1],
+                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(w_t @ V_t, causal.output[t],
+                               rtol=0, atol=1e-12)
+print(f"{T} steps with a cache: the same weights and outputs")
+print("as causal self-attention over the whole sentence")
+
+steps = decode(X, w_q, w_k, w_v)
+last = steps[-1]
+print(f"last step: {last.n_cached} keys from the cache, 1 computed")
+
+# %% [markdown]
+# What the cache saves, in multiply-adds of one head for the token at
+# position t (`decoding_cost` counts the matrix products' shapes), for
+# the head size of `[decoding]` in the examples file:
+
+# %%
+dec = examples.decoding
+size = (dec.d_model, dec.d_k, dec.d_v)
+for t in (1, 16, dec.max_t):
+    kept = decoding_cost(t, *size).total
+    again = decoding_cost(t, *size, cache=False).total
+    print(f"t = {t:3d}: {kept:7d} with the cache, "
+          f"{again:8d} without ({again // kept}x)")
+
+# %% [markdown]
 # ## Things to try
 #
 # - Set `N_HEADS = 1` or `4`: with one head, multi-head attention is plain
@@ -201,3 +247,5 @@ print(f"all {N_HEADS} heads: weights above the diagonal are exactly 0")
 #   word.
 # - Set `SENTENCE = "cat"`: which words does "sat" see under the causal
 #   mask?
+# - In the cache loop, forget to append the new key (`k_cache.append`)
+#   before the scores: which assertion fails, and why?
