@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="examples file (default: $ATTENTION_EXAMPLES or the packaged one)")
     b.add_argument("--quiet", "-q", action="store_true", help="no progress display")
     b.add_argument("--report", metavar="FILE", help="write the build report (JSON) here")
+    b.add_argument("--scene-themes", metavar="THEMES",
+                   help="render the scenes in these themes (comma-separated, e.g. light: the slides' scenes) "
+                        "instead of the video theme; needs figure ids")
 
     k = sub.add_parser("pack", help="build the figures, then write the teacher pack (a zip of every figure, "
                                     "video and data table, with the licence and how to cite)")
@@ -73,8 +76,9 @@ def _terminate(signum, frame):
 def cmd_build(args) -> int:
     from .build import build
 
+    themes = tuple(t.strip() for t in args.scene_themes.split(",") if t.strip()) if args.scene_themes else None
     report = build(args.ids or None, force=args.force, quality=args.quality, jobs=args.jobs,
-                   examples=args.examples, progress=not args.quiet, report_path=args.report)
+                   examples=args.examples, progress=not args.quiet, report_path=args.report, scene_themes=themes)
     print(report.summary(), file=sys.stderr)
     for line in report.errors():
         print(f"FAILED {line}", file=sys.stderr)

@@ -257,7 +257,9 @@ def video_html(fig: SiteFigure, relative) -> str:
         steps = vtt.read(fig.files[chapters]) if chapters else []
     except OSError as exc:
         raise ValueError(f"scene {fig.id}: cannot read {exc.filename}: {exc.strerror}") from None
-    tracks = f'<track kind="captions" src="{relative(fig.site_path(captions))}" srclang="en" label="English" default>'
+    # Captions are off until the reader turns them on (the player's captions button): shown by default,
+    # a browser draws them over the lower part of the picture, where some scenes have labels.
+    tracks = f'<track kind="captions" src="{relative(fig.site_path(captions))}" srclang="en" label="English">'
     if chapters:
         tracks += f'<track kind="chapters" src="{relative(fig.site_path(chapters))}" srclang="en" label="Steps">'
     poster_url = relative(fig.site_path(shown))

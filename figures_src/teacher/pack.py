@@ -51,8 +51,8 @@ FILE_KINDS = (
     (".gif", "the animation as a looping GIF, for slides that cannot play video"),
     (".captions.vtt", "its captions (WebVTT): load them in your player (VLC: Subtitle > Add Subtitle File)"),
     (".chapters.vtt", "its chapters, one per step (WebVTT)"),
-    (".poster.png", "its last frame: a still for a handout, or for rooms where video will not play"),
-    (".step-N.png", "the last frame of each chapter: one still per step"),
+    (".poster.png", "its first step, finished (the video's poster): a still for a handout"),
+    (".step-N.png", "the last frame of each chapter: one still per step (the last one ends the animation)"),
 )
 
 
