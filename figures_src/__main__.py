@@ -87,11 +87,12 @@ def cmd_build(args) -> int:
 
 def cmd_pack(args) -> int:
     import re
+    import time
 
     from .build import build
     from .core.identity import build_info, site_version
-    from .core.paths import DIST, MKDOCS_YML
-    from .teacher import pack
+    from .core.paths import DIST, MKDOCS_YML, SLIDES_CACHE
+    from .teacher import pack, slides
 
     print(f"teacher pack: building the figures ({args.quality}) ...", file=sys.stderr)
     report = build(None, quality=args.quality, jobs=args.jobs, examples=args.examples, progress=not args.quiet)
@@ -107,8 +108,24 @@ def cmd_pack(args) -> int:
         site_url = None
     info = build_info(site_url, site_version())
     out = Path(args.out) if args.out else DIST / pack.pack_name(info)
+    print("teacher pack: the animations on the light theme, for the slides ...", file=sys.stderr)
+    light = slides.light_scenes(report, jobs=args.jobs, progress=not args.quiet)
+    if light is not None:
+        print(light.summary(), file=sys.stderr)
+    try:
+        if light is not None:
+            pack.check_report(light)
+        started = time.perf_counter()
+        deck = slides.cached_deck(slides.plan(report, info, light), info, SLIDES_CACHE)
+    except (pack.PackError, slides.DeckError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for made in deck:
+        copied = slides.copy_out(made, out.with_name(slides.deck_name(info) + made.suffix))
+        print(f"slides: wrote {copied} ({pack.megabytes(copied.stat().st_size)}, "
+              f"{time.perf_counter() - started:.1f} s)", file=sys.stderr)
     print(f"teacher pack: writing {out} ...", file=sys.stderr)
-    pack.write_pack(report, info, out)
+    pack.write_pack(report, info, out, light=light, deck=deck)
     count, size = pack.summary(out)
     print(f"teacher pack: wrote {out} ({count} files, {pack.megabytes(size)})", file=sys.stderr)
     return 0

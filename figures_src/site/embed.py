@@ -118,6 +118,7 @@ def expand(markdown: str, page: str, figures: dict[str, SiteFigure], relative, p
 # Macros without a figure id, whose text the site generator makes from the whole site (see the module docstring).
 PAGE_MACROS = {
     "teacher_pack": "the link to the teacher pack of this version (its size and what it holds)",
+    "teacher_slides": "the links to the slide deck of this version (PowerPoint and PDF, with their sizes)",
     "teacher_figures": "the table of every figure: caption, page, what it is good for in a lecture",
     "teacher_exercises": "every \"Try it\" section of every page, with its questions",
 }

@@ -43,7 +43,8 @@ def deployed(tmp_path_factory):
     run(["git", "clone", "-q", str(ROOT), str(repo)], base)
     for key, value in (("user.email", "test@example.invalid"), ("user.name", "test")):
         run(["git", "config", key, value], repo)
-    env = {**os.environ, "MIKE": str(VENV_BIN / "mike"), "FIGURES_QUALITY": "draft",
+    # draft figures, and the slides with the site's own scene renders: no second render of every scene per version
+    env = {**os.environ, "MIKE": str(VENV_BIN / "mike"), "FIGURES_QUALITY": "draft", "FIGURES_SLIDE_SCENES": "dark",
            "FIGURES_CACHE": str(base / "cache"), "PATH": f"{VENV_BIN}:{os.environ['PATH']}"}
     env.pop("ATTENTION_EXAMPLES", None)
     run(["bash", "scripts/deploy.sh", "1.0"], repo, env)
