@@ -120,10 +120,11 @@ def cmd_pack(args) -> int:
     except (pack.PackError, slides.DeckError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    seconds = time.perf_counter() - started
     for made in deck:
         copied = slides.copy_out(made, out.with_name(slides.deck_name(info) + made.suffix))
-        print(f"slides: wrote {copied} ({pack.megabytes(copied.stat().st_size)}, "
-              f"{time.perf_counter() - started:.1f} s)", file=sys.stderr)
+        print(f"slides: wrote {copied} ({pack.megabytes(copied.stat().st_size)})", file=sys.stderr)
+    print(f"slides: {len(report.figures) + 1} slides, made in {seconds:.1f} s", file=sys.stderr)
     print(f"teacher pack: writing {out} ...", file=sys.stderr)
     pack.write_pack(report, info, out, light=light, deck=deck)
     count, size = pack.summary(out)

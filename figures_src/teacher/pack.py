@@ -10,7 +10,7 @@ build gives a byte-identical zip):
     HOW-TO-CITE.txt              the citation of the version and of each figure
     LICENSE-CONTENT.md           CC BY 4.0 for the figures, videos and tables
     figures/<id>/...             SVG, PDF and PNG (light and dark); MP4, captions, chapters, poster, stills
-                                 (and, built for the slides, each animation on the light theme: <id>.light.*)
+                                 (and, made for the slides, each animation on the light theme: <id>.light.*)
     slides/<name>.pptx, .pdf     the slide deck: a 16:9 slide per figure and animation (teacher.slides)
     data/<id>.csv                every number the figure shows: one row per number (key, value)
     data/<id>/<key>.csv          each matrix among them once more as a grid, for a spreadsheet
@@ -40,6 +40,9 @@ FORMAT = "3"  # bump when the layout changes: part of the hook's cache key
 SKIP = {"manifest.json"}
 STORED = (".mp4", ".png", ".gif")  # already compressed
 README, CITE, LICENCE = "README.txt", "HOW-TO-CITE.txt", "LICENSE-CONTENT.md"
+# Of a scene's light-theme render (for slides), what the pack holds: the video, its poster and its tracks
+# (its GIF and stills would double the animations' bytes; the site's dark ones are in the pack).
+LIGHT_SCENE_FILES = (".mp4", ".poster.png", ".captions.vtt", ".chapters.vtt")
 
 # What each kind of file is for, by the end of its name (the README's "What is inside").
 FILE_KINDS = (
@@ -50,7 +53,7 @@ FILE_KINDS = (
     (".light.png", "bitmap at twice the screen size, light: PowerPoint, Keynote, Google Slides"),
     (".dark.png", "bitmap at twice the screen size, dark"),
     (".mp4", "the animation (H.264, silent); plays in every browser and slide program"),
-    (".light.mp4", "the animation on a light background, for slides (poster, stills, GIF, tracks: <id>.light.*)"),
+    (".light.mp4", "the animation on a light background, for slides (with its poster and tracks: <id>.light.*)"),
     (".gif", "the animation as a looping GIF, for slides that cannot play video"),
     (".captions.vtt", "its captions (WebVTT): load them in your player (VLC: Subtitle > Add Subtitle File)"),
     (".chapters.vtt", "its chapters, one per step (WebVTT)"),
@@ -116,7 +119,7 @@ def entries(report, info: BuildInfo, lecture: dict[str, str] | None = None, *, l
             continue
         for p in r.files:
             name = Path(p).name
-            if name not in SKIP and not name.endswith(".json") and name.startswith(r.id):
+            if name.startswith(r.id) and name.endswith(LIGHT_SCENE_FILES):
                 out[f"figures/{r.id}/{r.id}.light{name[len(r.id):]}"] = Path(p)
     for p in deck:  # a cached deck's name holds its content key: <name>.<key>.pptx, in the zip <name>.pptx
         out["slides/" + re.sub(r"\.[0-9a-f]{20}(?=\.\w+$)", "", Path(p).name)] = Path(p)

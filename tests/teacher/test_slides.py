@@ -196,6 +196,11 @@ def test_the_light_deck_shows_every_animation_rendered_on_the_light_theme(site_r
         with Image.open(s.image) as im:
             corner = im.convert("RGB").getpixel((2, 2))
         assert max(abs(a - b) for a, b in zip(corner, white, strict=True)) <= 3, f"{s.id}: corner {corner}"
+    names = set(pack.entries(site_report, INFO, light=light))
+    for fid in (s.id for s in deck.slides if s.video is not None):
+        assert {f"figures/{fid}/{fid}.light.mp4", f"figures/{fid}/{fid}.light.poster.png",
+                f"figures/{fid}/{fid}.mp4"} <= names, fid
+        assert f"figures/{fid}/{fid}.light.gif" not in names  # the dark GIF is there; one is enough
     pptx, pdf = slides.cached_deck(deck, INFO, tmp_path / "cache")
     assert pptx.suffix == ".pptx" and pdf.suffix == ".pdf"
     assert slides.cached_deck(deck, INFO, tmp_path / "cache") == (pptx, pdf)  # found, not written again
