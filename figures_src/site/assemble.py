@@ -177,8 +177,8 @@ def render_page(markdown: str, src: str, relative, site: SiteBuild, own_pages: l
         links = [f"[{'PowerPoint' if d['uri'].endswith('.pptx') else 'PDF'}]({teacher_page._link(d['uri'], src)})"
                  f"{{ download }} ({pack.megabytes(d['size'])})" for d in site.deck]
         count = len(site.report.figures)
-        return (f"**The slide deck:** {' · '.join(links)}: {count} slides, one per figure and animation, "
-                "and a title slide.")
+        return (f"**The slide deck:** {' · '.join(links)}: a title slide, then {count} slides, one per figure "
+                "and animation.")
 
     def teacher_figures(relative) -> str:
         return teacher_page.figure_table(site.report.figures, pack.lectures(site.report), doc_pages(), src)
