@@ -7,7 +7,6 @@ fonts are its own DejaVu).
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 from ..core.files import atomic_write
@@ -51,16 +50,35 @@ def _box_text(fig, box, paragraphs: list[str], size: float, color: str, *, bold:
               bullets: bool = False) -> None:
     """Paragraphs wrapped to the box's width, from its top left (inches, from the slide's top left)."""
     left, top, width, _ = box
-    chars = max(10, int(width * PT_PER_INCH / (size * 0.55)))  # DejaVu Sans: about 0.55 em a character
     lines: list[str] = []
     for i, words in enumerate(paragraphs):
         prefix = "• " if bullets else ""
-        wrapped = textwrap.wrap(words, chars - len(prefix), break_on_hyphens=False) or [""]
-        lines += [prefix + wrapped[0], *(" " * len(prefix) + w for w in wrapped[1:])]
+        wrapped = _wrap(words, 0.94 * (width * PT_PER_INCH - _width(prefix, size, bold)), size, bold)  # a margin
+        lines += [prefix + wrapped[0], *("   " * bool(prefix) + w for w in wrapped[1:])]
         if bullets and i + 1 < len(paragraphs):
             lines.append("")
     fig.text(left / sl.WIDTH, 1 - top / sl.HEIGHT, "\n".join(lines), fontsize=size, color=f"#{color}",
              fontweight="bold" if bold else "normal", va="top", ha="left", linespacing=1.3)
+
+
+def _width(words: str, size: float, bold: bool) -> float:
+    """The width of `words` in points, as matplotlib draws them in the slides' font."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(family="DejaVu Sans", size=size, weight="bold" if bold else "normal")
+    return TextToPath().get_text_width_height_descent(words, prop, ismath=False)[0]
+
+
+def _wrap(words: str, width_pt: float, size: float, bold: bool) -> list[str]:
+    """Greedy line breaks at spaces so that no line is wider than `width_pt`."""
+    lines: list[str] = []
+    for word in words.split():
+        if lines and _width(f"{lines[-1]} {word}", size, bold) <= width_pt:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def _cover(fig, deck: sl.Deck, info: BuildInfo) -> None:
