@@ -50,6 +50,7 @@ CITATION_BOX = (MARGIN, 1.35, WIDTH - 2 * MARGIN, 0.4)
 CONTENT_BOX = (MARGIN, 1.85, WIDTH - 2 * MARGIN, HEIGHT - 1.85 - 0.3)
 SIDE_BY_SIDE = 1.25  # a picture narrower than this (width / height) shares the slide with its key sentences
 TITLE_PT, CITATION_PT, KEY_PT, COVER_PT = 26, 11, 20, 40
+LONG_TITLE = 104  # characters: a longer caption takes three lines at TITLE_PT in bold DejaVu Sans, two at 22
 KEY_LINES = 4  # at most this many key sentences beside a portrait figure
 FOREGROUND, MUTED = "1F2328", "5B6470"  # the light theme's (kit.style); the slides are light
 
@@ -69,6 +70,11 @@ class Slide:
     @property
     def portrait(self) -> bool:
         return self.size[0] / self.size[1] < SIDE_BY_SIDE
+
+    @property
+    def title_pt(self) -> int:
+        """The title's size: smaller for a long caption, so that it stays on two lines above the citation."""
+        return TITLE_PT if len(self.title) <= LONG_TITLE else TITLE_PT - 4
 
 
 @dataclass(frozen=True)
@@ -227,7 +233,7 @@ def write_pptx(deck: Deck, info: BuildInfo, out: Path) -> Path:
     _cover(prs.slides.add_slide(blank), deck, info)
     for s in deck.slides:
         slide = prs.slides.add_slide(blank)
-        _text(slide, TITLE_BOX, [s.title], TITLE_PT, FOREGROUND, bold=True)
+        _text(slide, TITLE_BOX, [s.title], s.title_pt, FOREGROUND, bold=True)
         _text(slide, CITATION_BOX, [s.citation], CITATION_PT, MUTED)
         left, top, width, height = (_emu(x) for x in picture_box(s))
         if s.video is not None:

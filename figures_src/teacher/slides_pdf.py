@@ -91,7 +91,7 @@ def _cover(fig, deck: sl.Deck, info: BuildInfo) -> None:
 def _slide(fig, s: sl.Slide) -> None:
     from PIL import Image
 
-    _box_text(fig, sl.TITLE_BOX, [s.title], sl.TITLE_PT, sl.FOREGROUND, bold=True)
+    _box_text(fig, sl.TITLE_BOX, [s.title], s.title_pt, sl.FOREGROUND, bold=True)
     _box_text(fig, sl.CITATION_BOX, [s.citation], sl.CITATION_PT, sl.MUTED)
     left, top, width, height = sl.picture_box(s)
     ax = fig.add_axes((left / sl.WIDTH, 1 - (top + height) / sl.HEIGHT, width / sl.WIDTH, height / sl.HEIGHT))

@@ -204,3 +204,11 @@ def test_the_light_deck_shows_every_animation_rendered_on_the_light_theme(site_r
     pptx, pdf = slides.cached_deck(deck, INFO, tmp_path / "cache")
     assert pptx.suffix == ".pptx" and pdf.suffix == ".pdf"
     assert slides.cached_deck(deck, INFO, tmp_path / "cache") == (pptx, pdf)  # found, not written again
+
+
+def test_every_title_stays_on_two_lines_above_its_citation(deck):
+    """A caption longer than LONG_TITLE gets the smaller title size; measured in the PDF's font (the widest)."""
+    width = 0.94 * slides.TITLE_BOX[2] * slides_pdf.PT_PER_INCH
+    for s in deck.slides:
+        lines = slides_pdf._wrap(s.title, width, s.title_pt, True)
+        assert len(lines) <= 2, f"{s.id}: its title takes {len(lines)} lines at {s.title_pt} pt"
