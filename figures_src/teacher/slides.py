@@ -154,7 +154,7 @@ def png_size(path: Path) -> tuple[int, int]:
     return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
-def _files(report, theme_of_scenes: str | None = None) -> dict[tuple[str, str], dict[str, Path]]:
+def _files(report) -> dict[tuple[str, str], dict[str, Path]]:
     """(figure id, theme) -> file name -> path, from a build report."""
     out: dict[tuple[str, str], dict[str, Path]] = {}
     for r in report.results:
@@ -195,7 +195,7 @@ def plan(report, info: BuildInfo, light=None, pages: list[tuple[str, str]] | Non
 def cover_lines(deck: Deck, info: BuildInfo) -> list[str]:
     """The small print of the first slide."""
     where = info.site_url if info.site_url.strip("/") else "a local build"
-    return [f"{len(deck.slides)} slides, one per figure, in reading order · {where}",
+    return [f"Then {len(deck.slides)} slides, one per figure and animation, in reading order · {where}",
             "Text, figures and animations: CC BY 4.0 (credit “Self-Attention, Visually” and the version).",
             "Speaker notes: what each figure is good for in a lecture, and what it shows."]
 
