@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="examples file (default: $ATTENTION_EXAMPLES or the packaged one)")
     b.add_argument("--quiet", "-q", action="store_true", help="no progress display")
     b.add_argument("--report", metavar="FILE", help="write the build report (JSON) here")
+    b.add_argument("--scene-themes", metavar="THEMES",
+                   help="render the scenes in these themes (comma-separated, e.g. light: the slides' scenes) "
+                        "instead of the video theme; needs figure ids")
 
     k = sub.add_parser("pack", help="build the figures, then write the teacher pack (a zip of every figure, "
                                     "video and data table, with the licence and how to cite)")
@@ -81,8 +84,9 @@ def _terminate(signum, frame):
 def cmd_build(args) -> int:
     from .build import build
 
+    themes = tuple(t.strip() for t in args.scene_themes.split(",") if t.strip()) if args.scene_themes else None
     report = build(args.ids or None, force=args.force, quality=args.quality, jobs=args.jobs,
-                   examples=args.examples, progress=not args.quiet, report_path=args.report)
+                   examples=args.examples, progress=not args.quiet, report_path=args.report, scene_themes=themes)
     print(report.summary(), file=sys.stderr)
     for line in report.errors():
         print(f"FAILED {line}", file=sys.stderr)
@@ -91,11 +95,12 @@ def cmd_build(args) -> int:
 
 def cmd_pack(args) -> int:
     import re
+    import time
 
     from .build import build
     from .core.identity import build_info, site_version
-    from .core.paths import DIST, MKDOCS_YML
-    from .teacher import pack
+    from .core.paths import DIST, MKDOCS_YML, SLIDES_CACHE
+    from .teacher import pack, slides
 
     print(f"teacher pack: building the figures ({args.quality}) ...", file=sys.stderr)
     report = build(None, quality=args.quality, jobs=args.jobs, examples=args.examples, progress=not args.quiet)
@@ -116,9 +121,26 @@ def cmd_pack(args) -> int:
         from .site.pdf import pdf_name
 
         pdf_file = Path(args.pdf) if args.pdf else DIST / pdf_name(info)
+    print("teacher pack: the animations on the light theme, for the slides ...", file=sys.stderr)
+    light = slides.light_scenes(report, jobs=args.jobs, progress=not args.quiet)
+    if light is not None:
+        print(light.summary(), file=sys.stderr)
+    try:
+        if light is not None:
+            pack.check_report(light)
+        started = time.perf_counter()
+        deck = slides.cached_deck(slides.plan(report, info, light), info, SLIDES_CACHE)
+    except (pack.PackError, slides.DeckError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - started
+    for made in deck:
+        copied = slides.copy_out(made, out.with_name(slides.deck_name(info) + made.suffix))
+        print(f"slides: wrote {copied} ({pack.megabytes(copied.stat().st_size)})", file=sys.stderr)
+    print(f"slides: {len(report.figures) + 1} slides, made in {seconds:.1f} s", file=sys.stderr)
     print(f"teacher pack: writing {out} ...", file=sys.stderr)
     try:
-        pack.write_pack(report, info, out, pdf=pdf_file)
+        pack.write_pack(report, info, out, light=light, deck=deck, pdf=pdf_file)
     except pack.PackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

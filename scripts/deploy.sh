@@ -6,6 +6,8 @@
 #   PUSH=1 make deploy VERSION=1.0     # ... and push gh-pages to origin
 #   FIGURES_QUALITY=draft make deploy VERSION=test
 #
+# A version is built at publish quality (1920x1080 video) unless FIGURES_QUALITY says otherwise.
+#
 # Every version is built from its own commit, figures included: the working
 # tree must be clean (ALLOW_DIRTY=1 overrides, for experiments only).
 #
@@ -49,11 +51,14 @@ elif [ -z "${NO_TAG:-}" ]; then
   echo "deploy: the working tree is dirty (ALLOW_DIRTY=1): no tag $tag" >&2
 fi
 MIKE=${MIKE:-.venv/bin/mike}
+# A deployed version is built at publish quality (1080p video); FIGURES_QUALITY=draft overrides it (tests).
+# Its slide deck shows the animations on the light theme (FIGURES_SLIDE_SCENES=dark: the site's renders).
 export SITE_VERSION="$VERSION" FIGURES_QUALITY="${FIGURES_QUALITY:-publish}" NO_MKDOCS_2_WARNING=1
+export FIGURES_SLIDE_SCENES="${FIGURES_SLIDE_SCENES:-light}"
 commit=$(git rev-parse --short=12 HEAD)
 push=()
 [ -n "${PUSH:-}" ] && push=(--push)
-echo "deploying version $VERSION (commit $commit, $FIGURES_QUALITY figures) to the gh-pages branch" >&2
+echo "deploying version $VERSION (commit $commit, $FIGURES_QUALITY figures, $FIGURES_SLIDE_SCENES scenes on the slides) to the gh-pages branch" >&2
 "$MIKE" deploy --update-aliases --title "$VERSION" -m "Deploy $VERSION from $commit" "${push[@]}" "$VERSION" latest
 "$MIKE" set-default "${push[@]}" latest
 "$MIKE" list >&2

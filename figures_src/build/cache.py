@@ -92,11 +92,12 @@ def publish(tmp: Path, final: Path, fig_id: str, data: dict, names: list[str]) -
     raise RuntimeError(f"could not publish the render into {final}")
 
 
-def prune(fig_dir: Path, keep: set[str], quality: str) -> None:
+def prune(fig_dir: Path, keep: set[str], quality: str, themes: tuple[str, ...] | None = None) -> None:
     """Remove this quality's renders of other keys once unused, and temp dirs whose build is gone.
 
     Renders of the other quality stay: a draft build must not throw away the
-    publish renders (and the other way round).
+    publish renders (and the other way round). With `themes`, only renders of
+    those themes go: the site's build leaves the slides' light scenes alone.
     """
     if not fig_dir.exists():
         return
@@ -108,7 +109,7 @@ def prune(fig_dir: Path, keep: set[str], quality: str) -> None:
             pid = d.name.split("-")[1]
             if not files.pid_alive(int(pid) if pid.isdigit() else 0):
                 abandoned.append(d)
-        elif d.name.split("-")[1:2] == [quality]:
+        elif d.name.split("-")[1:2] == [quality] and (themes is None or d.name.split("-")[0] in themes):
             old.append(d)
     files.prune(abandoned, unused_for=0)
     files.prune(old)  # used lately maybe by a concurrent build with other inputs (a teacher's examples)

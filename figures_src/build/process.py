@@ -26,7 +26,8 @@ class BuildProcessError(RuntimeError):
 
 
 def build_in_process(ids=None, *, quality: str = "draft", jobs: int | None = None, force: bool = False,
-                     examples=None, cache: Path | None = None, quiet: bool = False, echo: bool = True) -> Report:
+                     examples=None, cache: Path | None = None, quiet: bool = False, echo: bool = True,
+                     scene_themes: tuple[str, ...] | None = None) -> Report:
     """Run the build in a fresh process and return its report (see the module docstring)."""
     with tempfile.TemporaryDirectory(prefix="figures-report-") as tmp:
         path = Path(tmp) / "report.json"
@@ -35,6 +36,7 @@ def build_in_process(ids=None, *, quality: str = "draft", jobs: int | None = Non
         cmd += ["--force"] if force else []
         cmd += ["--examples", str(examples)] if examples is not None else []
         cmd += ["--quiet"] if quiet else []
+        cmd += ["--scene-themes", ",".join(scene_themes)] if scene_themes else []
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in [str(ROOT), *sys.path] if p))
         if cache is not None:
             env["FIGURES_CACHE"] = str(cache)

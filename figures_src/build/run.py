@@ -37,10 +37,12 @@ from .workers import Task, describe_error, render_all
 QUALITIES = ("draft", "publish")
 
 
-def themes_for(fig: registry.Figure) -> tuple[str, ...]:
+def themes_for(fig: registry.Figure, scene_themes: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The themes a figure renders in: both site palettes for matplotlib; for a scene the video theme,
+    or `scene_themes` (the slides ask for ("light",): the deck and the pack only, never the site build)."""
     from ..kit.style import MATPLOTLIB_THEMES, VIDEO_THEME
 
-    return MATPLOTLIB_THEMES if fig.kind == "matplotlib" else (VIDEO_THEME,)
+    return MATPLOTLIB_THEMES if fig.kind == "matplotlib" else tuple(scene_themes or (VIDEO_THEME,))
 
 
 def report_path_for(quality: str, cache: Path | None = None) -> Path:
@@ -78,14 +80,26 @@ def build(
     progress: bool = True,
     check: bool = False,
     report_path: Path | None = None,
+    scene_themes: tuple[str, ...] | None = None,
 ) -> Report:
     """Build the figures `ids` (all when None). See the module docstring.
 
     A full build (ids None) also writes `<cache>/last-build-<quality>.json`;
-    `report_path` gets a copy of the report in any case.
+    `report_path` gets a copy of the report in any case. `scene_themes`
+    renders the scenes in those themes instead of the video theme (the slides'
+    light scenes); such a build must name its `ids`, so that the site's
+    report never holds them.
     """
     if quality not in QUALITIES:
         raise ValueError(f"quality must be one of {QUALITIES}; got {quality!r}")
+    if scene_themes is not None:
+        from ..kit.style import THEMES
+
+        unknown = [t for t in scene_themes if t not in THEMES]
+        if unknown or not scene_themes:
+            raise ValueError(f"scene_themes must name themes among {', '.join(THEMES)}; got {scene_themes!r}")
+        if ids is None:
+            raise ValueError("a build with scene_themes must name its figures (ids): the full build is the site's")
     cache = Path(cache or FIGURE_CACHE)
     jobs = max(1, jobs or os.cpu_count() or 1)
     if _stale_code():
@@ -93,10 +107,10 @@ def build(
         # edited the math or a helper since importing it): data() here would store old numbers under
         # the new sources' key. A fresh process computes them from the files as they are.
         report = build_in_process(ids, force=force, quality=quality, jobs=jobs, examples=examples, cache=cache,
-                                  quiet=not progress, echo=progress)
+                                  quiet=not progress, echo=progress, scene_themes=scene_themes)
     else:
         with INTERRUPTS.installed():
-            report = _build_here(ids, force, quality, jobs, examples, cache, progress)
+            report = _build_here(ids, force, quality, jobs, examples, cache, progress, scene_themes)
     if report_path is not None:
         write_report(report, Path(report_path))
     if check and not report.ok:
@@ -104,7 +118,8 @@ def build(
     return report
 
 
-def _build_here(ids, force: bool, quality: str, jobs: int, examples, cache: Path, progress: bool) -> Report:
+def _build_here(ids, force: bool, quality: str, jobs: int, examples, cache: Path, progress: bool,
+                scene_themes: tuple[str, ...] | None = None) -> Report:
     started = time.perf_counter()
     # Taken before anything is read, so an edit made during the build shows next time.
     inputs = keys.fingerprint(quality, examples) if ids is None else None
@@ -115,7 +130,7 @@ def _build_here(ids, force: bool, quality: str, jobs: int, examples, cache: Path
     figures, module_errors = registry.scan(ids)
     _stale_code()  # records the helpers the figure modules just imported, so that later edits show
     math, shared = keys.math_fingerprint(), keys.shared_fingerprint()
-    bar = Progress(sum(len(themes_for(f)) for f in figures.values()), enabled=progress)
+    bar = Progress(sum(len(themes_for(f, scene_themes)) for f in figures.values()), enabled=progress)
 
     results: list[Result] = []
     todo: list[Task] = []
@@ -128,12 +143,12 @@ def _build_here(ids, force: bool, quality: str, jobs: int, examples, cache: Path
                             "source": display(fig.source_path), "data": data,
                             "claims": claims.evaluate(fig, data)}
         except Exception as exc:
-            for theme in themes_for(fig):
+            for theme in themes_for(fig, scene_themes):
                 results.append(Result(fig.id, theme, "failed", error=describe_error(exc, fig)))
                 bar.update(fig.id, theme, "failed")
             continue
         data_json = json.dumps(data, sort_keys=True)
-        for theme in themes_for(fig):
+        for theme in themes_for(fig, scene_themes):
             key = keys.render_key(fig, data_json, theme, quality, shared)
             final = figure_cache.render_dir(cache, fig.id, theme, quality, key)
             files = None if force else figure_cache.verified(final)
@@ -152,7 +167,7 @@ def _build_here(ids, force: bool, quality: str, jobs: int, examples, cache: Path
         bar.close()
     for fig in figures.values():
         keep = {Path(r.dir).name for r in results if r.id == fig.id and r.dir}
-        figure_cache.prune(cache / "render" / fig.id, keep, quality)
+        figure_cache.prune(cache / "render" / fig.id, keep, quality, themes_for(fig, scene_themes))
 
     order = {fid: i for i, fid in enumerate(figures)}
     results.sort(key=lambda r: (order.get(r.id, 0), r.theme))

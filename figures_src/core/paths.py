@@ -24,6 +24,7 @@ FIGURE_CACHE = Path(os.environ.get("FIGURES_CACHE", CACHE / "figures"))
 NOTEBOOK_CACHE = Path(os.environ.get("NOTEBOOKS_CACHE", CACHE / "notebooks"))
 THUMB_CACHE = FIGURE_CACHE / "thumbs"
 PACK_CACHE = FIGURE_CACHE / "pack"
+SLIDES_CACHE = FIGURE_CACHE / "slides"  # the slide decks (teacher.slides), one per distinct content
 
 
 def display(path: str | os.PathLike) -> str:

@@ -13,18 +13,36 @@ import numpy as np
 
 from . import style
 
-FG = style.theme(style.VIDEO_THEME)["foreground"]
-MUTED = style.theme(style.VIDEO_THEME)["muted"]
-BG = style.theme(style.VIDEO_THEME)["background"]
-GRID = style.theme(style.VIDEO_THEME)["grid"]
 MIN_FONT = 18
 CAPTION_BAND = -3.0
 
+# The palette the scenes draw with: the video theme (dark) on the site, the light theme for slides.
+# `use_theme` switches it before a scene's class is made; scenes read these names when they are made
+# (`from figures_src.kit.pieces import FG`), so every colour of one render comes from one palette.
+THEME = style.VIDEO_THEME
+FG = MUTED = BG = GRID = HIGHLIGHT = ""
+
+
+def use_theme(name: str) -> None:
+    """Draw every scene made from now on in the site palette `name` ("dark" or "light")."""
+    global THEME, FG, MUTED, BG, GRID, HIGHLIGHT
+    palette = style.theme(name)  # ValueError naming an unknown theme
+    THEME = name
+    FG, MUTED, BG = palette["foreground"], palette["muted"], palette["background"]
+    GRID, HIGHLIGHT = palette["grid"], palette["highlight"]
+
+
+def palette() -> dict:
+    """The site palette the scenes now draw with (see `use_theme`)."""
+    return style.theme(THEME)
+
+
+use_theme(style.VIDEO_THEME)
+
 
 def text(s: str, size: float = 28, color: str | None = None, weight=mn.NORMAL, **kw) -> mn.Text:
-    """A Text in the site's font, colour of the video theme by default."""
-    fg = style.theme(style.VIDEO_THEME)["foreground"]
-    return _light(mn.Text(s, font=style.FONT_FAMILY, font_size=size, color=color or fg, weight=weight, **kw))
+    """A Text in the site's font, in the foreground colour of the current theme by default."""
+    return _light(mn.Text(s, font=style.FONT_FAMILY, font_size=size, color=color or FG, weight=weight, **kw))
 
 
 def _light(m):
@@ -86,11 +104,11 @@ def vector(strings, color: str, *, vertical: bool = True, size: float = 20, step
 
 
 def heat_color(value: float, vmax: float) -> str:
-    """The theme's sequential colour map at value / vmax (kept off the darkest end, which is the background)."""
+    """The theme's sequential colour map at value / vmax (kept off the end nearest the background)."""
     import matplotlib
     from matplotlib.colors import to_hex
 
-    cmap = matplotlib.colormaps[style.theme(style.VIDEO_THEME)["cmap"]]
+    cmap = matplotlib.colormaps[palette()["cmap"]]
     return to_hex(cmap(0.12 + 0.83 * float(value) / float(vmax)))
 
 
@@ -215,19 +233,23 @@ def attention_table(tokens, strings, values, *, cell_w: float = 0.98, cell_h: fl
 
 
 def readable(color: str, min_ratio: float = 4.5) -> str:
-    """`color`, lightened toward white just enough for text on the video background (WCAG contrast >= min_ratio).
+    """`color`, moved toward the foreground just enough for text on the background (WCAG contrast >= min_ratio).
 
     Some token colours (the blue of "animal", the green of "because") are
-    too dark for text on the dark theme; the lighter shade keeps their hue.
+    too dark for text on the dark theme, others (the yellow of "cross") too
+    light on the light one; the shade keeps their hue. On the dark theme it
+    mixes toward white, on the light one toward black.
     """
     bg = style.luminance(BG)
+    target = 255 if bg < 0.5 else 0
     r, g, b = (int(color.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
     for step in range(11):
         t = step / 10
-        mixed = "#{:02x}{:02x}{:02x}".format(*(round(c + (255 - c) * t) for c in (r, g, b)))
-        if (style.luminance(mixed) + 0.05) / (bg + 0.05) >= min_ratio:
+        mixed = "#{:02x}{:02x}{:02x}".format(*(round(c + (target - c) * t) for c in (r, g, b)))
+        lum = style.luminance(mixed)
+        if (max(lum, bg) + 0.05) / (min(lum, bg) + 0.05) >= min_ratio:
             return mixed
-    return "#ffffff"
+    return "#ffffff" if target else "#000000"
 
 
 def word_color(word: str) -> str:

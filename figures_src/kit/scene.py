@@ -17,6 +17,13 @@ figures never imports Manim) on top of `CaptionedScene`:
 `render_scene` writes `<id>.mp4` (H.264, yuv420p, fast start), `<id>.poster.png`,
 `<id>.captions.vtt`, `<id>.chapters.vtt` (when the scene has chapters) and one
 still per chapter, `<id>.step-N.png`, for readers who prefer reduced motion.
+The poster is the still of the first step (the frame the label "Step 1 of N"
+under the video names); without chapters, the last frame.
+
+A scene module whose class is made by a function `scene(data)` renders with
+`render_themed(scene, data, out_dir, ID, quality, theme)`: the class is made
+with the theme's palette (`kit.pieces.use_theme`), dark for the site, light for
+the slides (the build renders the light one only for the deck and the pack).
 The drawing pieces live in `kit.pieces`, the video encoding in `kit.video`.
 """
 
@@ -28,8 +35,8 @@ from pathlib import Path
 import manim as mn
 from PIL import Image
 
-from . import style, vtt
-from .pieces import MUTED, text
+from . import pieces, vtt
+from .pieces import text
 from .video import CRF, GIF, PRESET, QUALITY, frames_at, reencode, write_gif
 
 CAPTION_CPS = 20  # a caption stays up at least len(text) / CAPTION_CPS seconds (subtitle guides: 15 to 20)
@@ -95,7 +102,7 @@ class CaptionedScene(mn.Scene):
 
     def heading(self, words: str, run_time: float = 0.5) -> None:
         """Show the step's heading at the top left, replacing the previous one."""
-        new = text(words, 26, color=MUTED).to_corner(mn.UL, buff=0.3)
+        new = text(words, 26, color=pieces.MUTED).to_corner(mn.UL, buff=0.3)
         old = getattr(self, "_heading", None)
         self.play(*([Fade(old, out=True)] if old is not None else []), Fade(new), run_time=run_time)
         self._heading = new
@@ -190,7 +197,7 @@ class FadeTo(Fade):
 def render_scene(scene_cls, out_dir: Path, fig_id: str, quality: str) -> CaptionedScene:
     """Render `scene_cls` and write the MP4, poster, captions, chapters and stills into `out_dir`."""
     out_dir = Path(out_dir)
-    bg = style.theme(style.VIDEO_THEME)["background"]
+    bg = pieces.BG
     with tempfile.TemporaryDirectory(prefix="manim-") as media:
         options = {
             **QUALITY[quality],
@@ -216,16 +223,27 @@ def render_scene(scene_cls, out_dir: Path, fig_id: str, quality: str) -> Caption
     vtt.write(out_dir / f"{fig_id}.captions.vtt", scene.cues, duration)
     if scene.chapters:
         vtt.write(out_dir / f"{fig_id}.chapters.vtt", scene.chapters, duration)
-    # Stills: the last frame of each chapter, and the last frame as the poster.
+    # Stills: the last frame of each chapter (its finished state). The poster is the first step's still:
+    # the page's label under the video reads "Step 1 of N" before it plays. Without chapters, the last frame.
     ends = [t for t, _ in scene.chapters[1:]] + [duration]
     frames = frames_at(out_dir / f"{fig_id}.mp4", [max(0.0, t - 0.05) for t in ends])
-    for i, frame in enumerate(frames[:-1] if scene.chapters else [], start=1):
-        Image.fromarray(frame).save(out_dir / f"{fig_id}.step-{i}.png", optimize=True)
     if scene.chapters:
-        Image.fromarray(frames[-1]).save(out_dir / f"{fig_id}.step-{len(frames)}.png", optimize=True)
-    Image.fromarray(frames[-1]).save(out_dir / f"{fig_id}.poster.png", optimize=True)
+        for i, frame in enumerate(frames, start=1):
+            Image.fromarray(frame).save(out_dir / f"{fig_id}.step-{i}.png", optimize=True)
+    Image.fromarray(frames[0] if scene.chapters else frames[-1]).save(out_dir / f"{fig_id}.poster.png",
+                                                                      optimize=True)
     write_gif(out_dir / f"{fig_id}.mp4", out_dir / f"{fig_id}.gif", **GIF[quality])
     return scene
+
+
+def render_themed(make_scene, data, out_dir: Path, fig_id: str, quality: str, theme: str) -> CaptionedScene:
+    """Make the scene's class with `make_scene(data)` in the palette of `theme`, then `render_scene` it."""
+    previous = pieces.THEME
+    pieces.use_theme(theme)
+    try:
+        return render_scene(make_scene(data), out_dir, fig_id, quality)
+    finally:
+        pieces.use_theme(previous)
 
 
 def scene_texts(scene_cls) -> list[str]:

@@ -81,13 +81,13 @@ def scene(data):
     """The Scene class for `data` (Manim is imported here, not at module import)."""
     import manim as mn
 
-    from figures_src.kit import style
+    from figures_src.kit import pieces
     from figures_src.kit.pieces import GRID, attention_table, math, text
     from figures_src.kit.scene import CaptionedScene, Fade
 
     tokens, w = data["tokens"], data["weights"]
     n, i, top, slow = len(tokens), data["focus_index"], data["focus_top"], data["slow_rows"]
-    highlight = style.theme(style.VIDEO_THEME)["highlight"]
+    highlight = pieces.palette()["highlight"]
 
     class AttentionMatrix(CaptionedScene):
         def construct(self):
@@ -133,7 +133,7 @@ def scene(data):
                      f"more than on any other word.")
             cells = self.m.table.cells
             row_box = mn.SurroundingRectangle(cells[i], color=highlight, buff=0.03, stroke_width=3)
-            best = mn.SurroundingRectangle(cells[i][top], color=style.theme(style.VIDEO_THEME)["foreground"],
+            best = mn.SurroundingRectangle(cells[i][top], color=pieces.palette()["foreground"],
                                            buff=0.0, stroke_width=4)
             total = text(fmt(data["row_sums"][i], "pct0"), 20).next_to(cells[i][-1], mn.RIGHT, buff=0.15)
             self.play(mn.Create(row_box), run_time=0.6)
@@ -144,6 +144,6 @@ def scene(data):
 
 
 def render(data, out_dir, theme, quality) -> None:
-    from figures_src.kit.scene import render_scene
+    from figures_src.kit.scene import render_themed
 
-    render_scene(scene(data), out_dir, ID, quality)
+    render_themed(scene, data, out_dir, ID, quality, theme)

@@ -73,13 +73,13 @@ def scene(data):
     """The Scene class for `data` (Manim is imported here, not at module import)."""
     import manim as mn
 
-    from figures_src.kit import style
+    from figures_src.kit import pieces, style
     from figures_src.kit.pieces import MUTED, chip, spaced, text
     from figures_src.kit.scene import CaptionedScene, Fade, FadeTo
 
     tokens, w = data["tokens"], data["weights"]
     n, i, top, focus = len(tokens), data["focus_index"], data["focus_top"], data["focus"]
-    highlight = style.theme(style.VIDEO_THEME)["highlight"]
+    highlight = pieces.palette()["highlight"]
     widths = [chip(t).width for t in tokens]
     xs = spaced(widths, min_width=1.05, gap=0.2)
     CHIP_Y, LABEL_Y = 0.0, -0.62
@@ -167,6 +167,6 @@ def scene(data):
 
 
 def render(data, out_dir, theme, quality) -> None:
-    from figures_src.kit.scene import render_scene
+    from figures_src.kit.scene import render_themed
 
-    render_scene(scene(data), out_dir, ID, quality)
+    render_themed(scene, data, out_dir, ID, quality, theme)

@@ -141,13 +141,13 @@ def scene(data):
     """The Scene class for `data` (Manim is imported here, not at module import)."""
     import manim as mn
 
-    from figures_src.kit import style
+    from figures_src.kit import pieces, style
     from figures_src.kit.pieces import MUTED, heat_color, readable, sub, text, vector
     from figures_src.kit.scene import CaptionedScene, Fade
 
     _tokens, focus, i = data["tokens"], data["focus"], data["focus_index"]
     n_heads, t = data["n_heads"], data["n_tokens"]
-    highlight = style.theme(style.VIDEO_THEME)["highlight"]
+    highlight = pieces.palette()["highlight"]
     head_colors = [readable(style.TOKEN_PALETTE[k % len(style.TOKEN_PALETTE)]) for k in range(n_heads)]
     per_row = (n_heads + 1) // 2
     spacing = min(3.3, 13.4 / per_row)
@@ -247,6 +247,6 @@ def scene(data):
 
 
 def render(data, out_dir, theme, quality) -> None:
-    from figures_src.kit.scene import render_scene
+    from figures_src.kit.scene import render_themed
 
-    render_scene(scene(data), out_dir, ID, quality)
+    render_themed(scene, data, out_dir, ID, quality, theme)

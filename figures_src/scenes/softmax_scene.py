@@ -104,7 +104,7 @@ def scene(data):
     """The Scene class for `data` (Manim is imported here, not at module import)."""
     import manim as mn
 
-    from figures_src.kit import style
+    from figures_src.kit import pieces, style
     from figures_src.kit.pieces import FG, MUTED, pie, pie_labels, slots, text
     from figures_src.kit.scene import CaptionedScene, Fade
 
@@ -194,7 +194,7 @@ def scene(data):
             self.say(f"A score of {f2(data['low_score'])} does not mean no attention: “{data['low_word']}” still "
                      f"keeps {division(data, low)}.")
             ring = mn.SurroundingRectangle(mn.VGroup(self.bar_group[low], self.value_labels[low], self.words[low]),
-                                           color=style.theme(style.VIDEO_THEME)["highlight"], buff=0.1)
+                                           color=pieces.palette()["highlight"], buff=0.1)
             note = text(zero_note(data), 20, color=MUTED).next_to(ring, mn.UP, buff=0.12)
             self.play(mn.Create(ring), Fade(note), self.words[low].animate.set_color(FG))
             self.say("Softmax never gives exactly nothing: e to the power of any score is positive.")
@@ -239,6 +239,6 @@ def scene(data):
 
 
 def render(data, out_dir, theme, quality) -> None:
-    from figures_src.kit.scene import render_scene
+    from figures_src.kit.scene import render_themed
 
-    render_scene(scene(data), out_dir, ID, quality)
+    render_themed(scene, data, out_dir, ID, quality, theme)

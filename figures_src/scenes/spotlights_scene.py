@@ -78,13 +78,13 @@ def scene(data):
     import manim as mn
     import numpy as np
 
-    from figures_src.kit import style
+    from figures_src.kit import pieces, style
     from figures_src.kit.pieces import MUTED, sub, text, word_color
     from figures_src.kit.scene import CaptionedScene, Fade
 
     tokens, i, sh = data["tokens"], data["focus_index"], data["shapes"]
     role = style.ROLE_COLORS
-    highlight = style.theme(style.VIDEO_THEME)["highlight"]
+    highlight = pieces.palette()["highlight"]
     CELL_W, CELL_H, SIZE = 0.68, 0.36, 18
     TOP = 1.75  # y of the first row
     centers = {"x": -4.37, "q": -1.15, "k": 2.07, "v": 5.29}
@@ -176,6 +176,6 @@ def scene(data):
 
 
 def render(data, out_dir, theme, quality) -> None:
-    from figures_src.kit.scene import render_scene
+    from figures_src.kit.scene import render_themed
 
-    render_scene(scene(data), out_dir, ID, quality)
+    render_themed(scene, data, out_dir, ID, quality, theme)

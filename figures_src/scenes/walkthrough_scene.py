@@ -204,7 +204,7 @@ def scene(data):
     """The Scene class for `data` (Manim is imported here, not at module import)."""
     import manim as mn
 
-    from figures_src.kit import style
+    from figures_src.kit import pieces, style
     from figures_src.kit.pieces import (
         FG,
         MUTED,
@@ -223,7 +223,7 @@ def scene(data):
     from figures_src.kit.scene import CaptionedScene, Fade, FadeTo
 
     role = style.ROLE_COLORS
-    highlight = style.theme(style.VIDEO_THEME)["highlight"]
+    highlight = pieces.palette()["highlight"]
     tokens, axes = data["tokens"], data["axes"]
     i, top, second = data["focus_index"], data["top"], data["second"]
     focus, top_word = data["focus"], tokens[data["top"]]
@@ -524,6 +524,6 @@ def scene(data):
 
 
 def render(data, out_dir, theme, quality) -> None:
-    from figures_src.kit.scene import render_scene
+    from figures_src.kit.scene import render_themed
 
-    render_scene(scene(data), out_dir, ID, quality)
+    render_themed(scene, data, out_dir, ID, quality, theme)

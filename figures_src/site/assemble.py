@@ -20,6 +20,9 @@ Settings (environment variables):
                                   "✗ not true for these examples" instead of the ✓, and the log lists them
                                   (for a teacher's own examples file; the site's own build always stops)
   SITE_VERSION                    shown in citations (default from git)
+  FIGURES_SLIDE_SCENES=light      the slides show the animations rendered on the light theme (rendered
+                                  for them, cached); by default they show the site's dark renders, so the
+                                  ordinary build renders nothing more. `make deploy` sets it.
 """
 
 from __future__ import annotations
@@ -34,8 +37,8 @@ from ..build import Report, read_report, report_path_for, up_to_date
 from ..build import claims as build_claims
 from ..build.process import BuildProcessError, build_in_process
 from ..core.identity import BuildInfo, build_info, site_version
-from ..core.paths import PACK_CACHE, THUMB_CACHE
-from ..teacher import pack
+from ..core.paths import PACK_CACHE, SLIDES_CACHE, THUMB_CACHE
+from ..teacher import pack, slides
 from ..teacher import page as teacher_page
 from . import embed, pages, thumbs
 from .model_export import export_tiny_model
@@ -52,6 +55,8 @@ class SiteBuild:
     info: BuildInfo
     nav: list[tuple[str, str]] = field(default_factory=list)  # (source path, title) in reading order
     pack: dict = field(default_factory=dict)  # uri, path, count, size
+    docs: str = ""  # the docs folder (its mkdocs.yml beside it gives the slides their reading order)
+    deck: list[dict] = field(default_factory=list)  # the slide deck's files: uri, path, size
 
 
 def figure_report(quality: str) -> Report:
@@ -102,7 +107,7 @@ def prepare(docs_dir: str | os.PathLike, site_url: str | None) -> SiteBuild:
             embed.check(text, src, figures)
         except embed.EmbedError as exc:
             raise SiteError(str(exc)) from None
-    return SiteBuild(report, figures, build_info(site_url, site_version()))
+    return SiteBuild(report, figures, build_info(site_url, site_version()), docs=str(docs))
 
 
 def outputs(site: SiteBuild) -> list[tuple[str, str | None, str | bytes | None]]:
@@ -119,13 +124,34 @@ def outputs(site: SiteBuild) -> list[tuple[str, str | None, str | bytes | None]]
     # The trained model for the browser ("Try your own sentence"), from attention_ref's committed weights.
     out += [(uri, None, blob) for uri, blob in sorted(export_tiny_model().items())]
     try:
-        path = pack.cached_pack(site.report, site.info, PACK_CACHE, pack.lectures(site.report))
+        light = None
+        if os.environ.get("FIGURES_SLIDE_SCENES", "dark") == "light":
+            light = slides.light_scenes(site.report, fresh_process=True)
+            if light is not None:
+                pack.check_report(light)
+        deck = slides.cached_deck(slides.plan(site.report, site.info, light, pages=_nav_pages(site.docs)),
+                                  site.info, SLIDES_CACHE)
+    except (OSError, BuildProcessError, pack.PackError, slides.DeckError) as exc:
+        raise SiteError(f"slide deck: {exc}") from None
+    for made in deck:
+        uri = f"downloads/{slides.deck_name(site.info)}{made.suffix}"
+        site.deck.append({"uri": uri, "path": str(made), "size": made.stat().st_size})
+        out.append((uri, str(made), None))
+    try:
+        path = pack.cached_pack(site.report, site.info, PACK_CACHE, pack.lectures(site.report), light=light,
+                                deck=deck)
     except (OSError, pack.PackError) as exc:
         raise SiteError(f"teacher pack: {exc}") from None
     count, size = pack.summary(path)
     site.pack = {"uri": f"downloads/{pack.pack_name(site.info)}", "path": str(path), "count": count, "size": size}
     out.append((site.pack["uri"], str(path), None))
     return out
+
+
+def _nav_pages(docs: str) -> list[tuple[str, str]] | None:
+    """The pages of the nav of the mkdocs.yml beside `docs`, for the slides' order (None: the repository's)."""
+    config = Path(docs).parent / "mkdocs.yml" if docs else None
+    return slides.nav_pages(config, Path(docs)) if config is not None and config.is_file() else None
 
 
 def render_page(markdown: str, src: str, relative, site: SiteBuild, own_pages: list[tuple[str, str]]) -> str:
@@ -147,6 +173,13 @@ def render_page(markdown: str, src: str, relative, site: SiteBuild, own_pages: l
         return (f"**[Download the teacher pack]({link}){{ download }}** (ZIP, {pack.megabytes(p['size'])}, "
                 f"{p['count']} files): `{posixpath.basename(p['uri'])}`")
 
+    def teacher_slides(relative) -> str:
+        links = [f"[{'PowerPoint' if d['uri'].endswith('.pptx') else 'PDF'}]({teacher_page._link(d['uri'], src)})"
+                 f"{{ download }} ({pack.megabytes(d['size'])})" for d in site.deck]
+        count = len(site.report.figures)
+        return (f"**The slide deck:** {' · '.join(links)}: a title slide, then {count} slides, one per figure "
+                "and animation.")
+
     def teacher_figures(relative) -> str:
         return teacher_page.figure_table(site.report.figures, pack.lectures(site.report), doc_pages(), src)
 
@@ -154,7 +187,8 @@ def render_page(markdown: str, src: str, relative, site: SiteBuild, own_pages: l
         return teacher_page.exercise_list(doc_pages(), src,
                                           lambda text, page: embed.expand(text, page, site.figures, relative))
 
-    macros = {"teacher_pack": teacher_pack, "teacher_figures": teacher_figures, "teacher_exercises": teacher_exercises}
+    macros = {"teacher_pack": teacher_pack, "teacher_slides": teacher_slides, "teacher_figures": teacher_figures,
+              "teacher_exercises": teacher_exercises}
     try:
         return embed.expand(markdown, src, site.figures, relative, page_macros=macros)
     except embed.EmbedError as exc:

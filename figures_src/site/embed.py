@@ -118,6 +118,7 @@ def expand(markdown: str, page: str, figures: dict[str, SiteFigure], relative, p
 # Macros without a figure id, whose text the site generator makes from the whole site (see the module docstring).
 PAGE_MACROS = {
     "teacher_pack": "the link to the teacher pack of this version (its size and what it holds)",
+    "teacher_slides": "the links to the slide deck of this version (PowerPoint and PDF, with their sizes)",
     "teacher_figures": "the table of every figure: caption, page, what it is good for in a lecture",
     "teacher_exercises": "every \"Try it\" section of every page, with its questions",
 }
@@ -257,7 +258,9 @@ def video_html(fig: SiteFigure, relative) -> str:
         steps = vtt.read(fig.files[chapters]) if chapters else []
     except OSError as exc:
         raise ValueError(f"scene {fig.id}: cannot read {exc.filename}: {exc.strerror}") from None
-    tracks = f'<track kind="captions" src="{relative(fig.site_path(captions))}" srclang="en" label="English" default>'
+    # Captions are off until the reader turns them on (the player's captions button): shown by default,
+    # a browser draws them over the lower part of the picture, where some scenes have labels.
+    tracks = f'<track kind="captions" src="{relative(fig.site_path(captions))}" srclang="en" label="English">'
     if chapters:
         tracks += f'<track kind="chapters" src="{relative(fig.site_path(chapters))}" srclang="en" label="Steps">'
     poster_url = relative(fig.site_path(shown))

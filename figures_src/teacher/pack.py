@@ -13,6 +13,8 @@ build gives a byte-identical zip):
     HOW-TO-CITE.txt              the citation of the version and of each figure
     LICENSE-CONTENT.md           CC BY 4.0 for the figures, videos and tables
     figures/<id>/...             SVG, PDF and PNG (light and dark); MP4, captions, chapters, poster, stills
+                                 (and, made for the slides, each animation on the light theme: <id>.light.*)
+    slides/<name>.pptx, .pdf     the slide deck: a 16:9 slide per figure and animation (teacher.slides)
     data/<id>.csv                every number the figure shows: one row per number (key, value)
     data/<id>/<key>.csv          each matrix among them once more as a grid, for a spreadsheet
 
@@ -37,10 +39,13 @@ from ..core.paths import ROOT
 from .tables import data_csv, matrices, matrix_csv
 
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed, so the same build gives the same zip
-FORMAT = "2"  # bump when the layout changes: part of the hook's cache key
+FORMAT = "3"  # bump when the layout changes: part of the hook's cache key
 SKIP = {"manifest.json"}
 STORED = (".mp4", ".png", ".gif")  # already compressed
 README, CITE, LICENCE = "README.txt", "HOW-TO-CITE.txt", "LICENSE-CONTENT.md"
+# Of a scene's light-theme render (for slides), what the pack holds: the video, its poster and its tracks
+# (its GIF and stills would double the animations' bytes; the site's dark ones are in the pack).
+LIGHT_SCENE_FILES = (".mp4", ".poster.png", ".captions.vtt", ".chapters.vtt")
 
 # What each kind of file is for, by the end of its name (the README's "What is inside").
 FILE_KINDS = (
@@ -51,11 +56,12 @@ FILE_KINDS = (
     (".light.png", "bitmap at twice the screen size, light: PowerPoint, Keynote, Google Slides"),
     (".dark.png", "bitmap at twice the screen size, dark"),
     (".mp4", "the animation (H.264, silent); plays in every browser and slide program"),
+    (".light.mp4", "the animation on a light background, for slides (with its poster and tracks: <id>.light.*)"),
     (".gif", "the animation as a looping GIF, for slides that cannot play video"),
     (".captions.vtt", "its captions (WebVTT): load them in your player (VLC: Subtitle > Add Subtitle File)"),
     (".chapters.vtt", "its chapters, one per step (WebVTT)"),
-    (".poster.png", "its last frame: a still for a handout, or for rooms where video will not play"),
-    (".step-N.png", "the last frame of each chapter: one still per step"),
+    (".poster.png", "its first step, finished (the video's poster): a still for a handout"),
+    (".step-N.png", "the last frame of each chapter: one still per step (the last one ends the animation)"),
 )
 
 
@@ -91,13 +97,17 @@ def check_report(report) -> None:
     raise PackError(f"the figure build failed, so no teacher pack was written: {named} failed:\n  {lines}")
 
 
-def entries(report, info: BuildInfo, lecture: dict[str, str] | None = None,
-            pdf: Path | None = None) -> dict[str, bytes | Path]:
+def entries(report, info: BuildInfo, lecture: dict[str, str] | None = None, *, light=None,
+            deck: tuple[Path, ...] = (), pdf: Path | None = None) -> dict[str, bytes | Path]:
     """Every file of the zip by its name in the zip: bytes (made here) or the Path of a rendered file.
 
-    `pdf`, if given, is the print page as a PDF (figures_src.site.pdf), put at the top of the zip.
+    `light` is the report of the scenes' light-theme build (their files go in as <id>.light.*), `deck` the
+    slide deck's files (teacher.slides.cached_deck), which go under slides/; `pdf`, if given, is the print
+    page as a PDF (figures_src.site.pdf), put at the top of the zip.
     """
     check_report(report)
+    if light is not None:
+        check_report(light)
     lecture = lecture if lecture is not None else lectures(report)
     out: dict[str, bytes | Path] = {
         CITE: how_to_cite(report, info).encode(),
@@ -112,6 +122,15 @@ def entries(report, info: BuildInfo, lecture: dict[str, str] | None = None,
             name = Path(p).name
             if name not in SKIP and not name.endswith(".json"):
                 out[f"figures/{r.id}/{name}"] = Path(p)
+    for r in light.results if light is not None else ():
+        if r.theme != "light" or report.figures.get(r.id, {}).get("kind") != "manim":
+            continue
+        for p in r.files:
+            name = Path(p).name
+            if name.startswith(r.id) and name.endswith(LIGHT_SCENE_FILES):
+                out[f"figures/{r.id}/{r.id}.light{name[len(r.id):]}"] = Path(p)
+    for p in deck:  # a cached deck's name holds its content key: <name>.<key>.pptx, in the zip <name>.pptx
+        out["slides/" + re.sub(r"\.[0-9a-f]{20}(?=\.\w+$)", "", Path(p).name)] = Path(p)
     for fig_id, meta in report.figures.items():
         out[f"data/{fig_id}.csv"] = data_csv(meta["data"]).encode()
         for key, rows in matrices(meta["data"]):
@@ -141,10 +160,10 @@ def _manifest(report, files: dict[str, bytes | Path]) -> list[tuple[str, int, st
     return rows
 
 
-def write_pack(report, info: BuildInfo, out: Path, lecture: dict[str, str] | None = None,
-               pdf: Path | None = None) -> Path:
+def write_pack(report, info: BuildInfo, out: Path, lecture: dict[str, str] | None = None, *, light=None,
+               deck: tuple[Path, ...] = (), pdf: Path | None = None) -> Path:
     """Write the zip atomically (temp file, then rename) and return its path; PackError if a figure failed."""
-    return _write_zip(entries(report, info, lecture, pdf), Path(out))
+    return _write_zip(entries(report, info, lecture, light=light, deck=deck, pdf=pdf), Path(out))
 
 
 def _write_zip(files: dict[str, bytes | Path], out: Path) -> Path:
@@ -162,14 +181,15 @@ def _write_zip(files: dict[str, bytes | Path], out: Path) -> Path:
     return atomic_write(out, b"", save=save)
 
 
-def cached_pack(report, info: BuildInfo, cache: Path, lecture: dict[str, str] | None = None) -> Path:
+def cached_pack(report, info: BuildInfo, cache: Path, lecture: dict[str, str] | None = None, *, light=None,
+                deck: tuple[Path, ...] = ()) -> Path:
     """The pack of this build, written into `cache` only when its content is new.
 
     The README lists every file with its SHA-256, so its hash (with FORMAT)
     names the content: an unchanged build finds its zip and writes nothing.
     Packs unused for an hour are removed.
     """
-    files = entries(report, info, lecture)
+    files = entries(report, info, lecture, light=light, deck=deck)
     key = hashlib.sha256(FORMAT.encode() + b"\0" + files[README]).hexdigest()[:20]
     out = Path(cache) / f"{Path(pack_name(info)).stem}.{key}.zip"
     if out.is_file():
@@ -235,6 +255,17 @@ def readme(report, info: BuildInfo, lecture: dict[str, str], manifest: list[tupl
         "                \"weights\" (counting from 0).",
         "data/<id>/<key>.csv   each matrix of those numbers once more as a grid (no labels:",
         "                row i of the file is row i of the matrix), to paste into a spreadsheet.",
+    ]
+    deck = sorted(n for n in present if n.startswith("slides/"))
+    if deck:
+        lines += [
+            f"{' and '.join(deck)}",
+            "                the slide deck (16:9): a slide per figure and animation, in the order of",
+            "                the pages; the title is the caption, the small line under it the citation,",
+            "                the speaker notes what it is good for in a lecture and what it shows. Each",
+            "                animation plays on its slide (the PDF shows its poster).",
+        ]
+    lines += [
         "",
         "Each figure also has its own page on the site, with the numbers as tables:",
         f"{info.site_url}figures/<id>/",

@@ -14,8 +14,9 @@ For every scene (every module of KIND "manim"):
   captions), and no two texts overlap.
 - Captions and chapters. A caption starts at least every `MAX_CAPTION_GAP`
   seconds, and every chapter has a caption.
-- Pixels. The poster of the draft build, downscaled to a 160x90 grey image,
-  matches the committed control frame `tests/kit/scenes/control/<id>.png` with a
+- Pixels. The last frame of the draft build (the last step's still), downscaled
+  to a 160x90 grey image, matches the committed control frame
+  `tests/kit/scenes/control/<id>.png` with a
   mean absolute difference below `CONTROL_TOLERANCE` grey levels (see there
   for why). Regenerate the control frames on purpose with
   `python tests/kit/scenes/make_control_frames.py` and review them as images.
@@ -23,6 +24,7 @@ For every scene (every module of KIND "manim"):
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from functools import cache
@@ -224,30 +226,60 @@ def draft_build():
     return {r.id: r for r in report.results}
 
 
+def last_still(files: list[str]) -> str:
+    """The still of the last step: the animation's last frame."""
+    stills = [p for p in files if re.search(r"\.step-\d+\.png$", p)]
+    return max(stills, key=lambda p: int(re.search(r"\.step-(\d+)\.png$", p).group(1)))
+
+
 @pytest.mark.parametrize("fid", SCENES)
-def test_poster_matches_its_control_frame(fid, draft_build):
+def test_last_frame_matches_its_control_frame(fid, draft_build):
     from PIL import Image
 
     control = CONTROL_DIR / f"{fid}.png"
     assert control.exists(), f"no control frame for {fid}: run python tests/kit/scenes/make_control_frames.py"
-    poster = next(p for p in draft_build[fid].files if p.endswith(".poster.png"))
-    got = control_frames().downscale(poster).astype(float)
+    got = control_frames().downscale(last_still(draft_build[fid].files)).astype(float)
     with Image.open(control) as im:
         want = np.asarray(im.convert("L")).astype(float)
     assert got.shape == want.shape
     mad = float(np.abs(got - want).mean())
-    assert mad < CONTROL_TOLERANCE, f"{fid}: poster differs from its control frame by {mad:.2f} grey levels on average"
+    assert mad < CONTROL_TOLERANCE, f"{fid}: last frame differs from its control frame by {mad:.2f} grey levels"
 
 
 @pytest.mark.parametrize("fid", SCENES)
-def test_gif_loops_through_the_whole_scene_and_ends_on_the_poster(fid, draft_build):
+def test_the_poster_is_the_frame_its_label_names_the_first_step(fid, draft_build):
+    """Before it plays, the page reads "Step 1 of N: <first chapter>" under the video (site/embed.py): the
+    poster is the finished first step, pixel for pixel, and not the end of the animation."""
+    from PIL import Image
+
+    from figures_src.kit import vtt
+    from figures_src.site.embed import SiteFigure, video_html
+
+    files = {Path(p).name: p for p in draft_build[fid].files}
+    chapters = vtt.read(files[f"{fid}.chapters.vtt"])
+    fig = SiteFigure(fid, "manim", "Caption", "", "alt", {}, files=dict(files))
+    label = re.search(r'<p class="sav-steps__now"[^>]*>([^<]*)</p>', video_html(fig, lambda p: p)).group(1)
+    assert label == html.escape(f"Step 1 of {len(chapters)}: {chapters[0].text}")
+
+    def pixels(name):
+        with Image.open(files[name]) as im:
+            return np.asarray(im.convert("RGB"))
+
+    poster = pixels(f"{fid}.poster.png")
+    assert np.array_equal(poster, pixels(f"{fid}.step-1.png")), f"{fid}: the poster is not step 1's still"
+    assert not np.array_equal(poster, pixels(Path(last_still(draft_build[fid].files)).name)), \
+        f"{fid}: the poster is the last frame, while its label names step 1"
+
+
+@pytest.mark.parametrize("fid", SCENES)
+def test_gif_loops_through_the_whole_scene_and_ends_on_its_last_frame(fid, draft_build):
     from PIL import Image
 
     from figures_src.kit.video import GIF
 
     files = draft_build[fid].files
     gif = next(p for p in files if p.endswith(".gif"))
-    poster = next(p for p in files if p.endswith(".poster.png"))
+    ending = last_still(files)
     import av
 
     with av.open(next(p for p in files if p.endswith(".mp4"))) as movie:
@@ -265,7 +297,7 @@ def test_gif_loops_through_the_whole_scene_and_ends_on_the_poster(fid, draft_bui
         lasts = shown / 1000
         assert abs(lasts - duration) <= 2 / spec["fps"], f"{fid}: the GIF lasts {lasts:.1f} s, not {duration:.1f}"
         last = np.asarray(im.convert("L"), dtype=float)
-    with Image.open(poster) as p:
+    with Image.open(ending) as p:
         want = np.asarray(p.convert("L").resize((last.shape[1], last.shape[0])), dtype=float)
     mad = float(np.abs(last - want).mean())
-    assert mad < 6, f"{fid}: the GIF's last frame differs from the poster by {mad:.1f} grey levels on average"
+    assert mad < 6, f"{fid}: the GIF's last frame differs from the last still by {mad:.1f} grey levels on average"

@@ -112,6 +112,17 @@ def test_a_scene_is_embedded_as_a_video_with_captions(site):
     assert '<track kind="chapters" src="../figures/scene-b/scene-b.chapters.vtt"' in out
 
 
+def test_a_scene_s_captions_are_off_until_the_reader_turns_them_on(site):
+    """Shown by default, the browser draws captions over the picture's lower part (labels of some scenes,
+    the "it" row on a phone): the captions track is there for the player's button, but not `default`."""
+    out = expand('{{ figure("scene-b") }}', site)
+    tracks = re.findall(r"<track\b[^>]*>", out)
+    captions = [t for t in tracks if 'kind="captions"' in t]
+    assert len(captions) == 1, tracks
+    assert not re.search(r"\bdefault\b", captions[0]), captions[0]
+    assert 'label="English"' in captions[0]  # the player's captions menu names it
+
+
 def test_a_scene_has_its_steps_its_stills_and_its_transcript(site):
     out = expand('{{ figure("scene-b") }}', site)
     # a button per chapter, starting where the chapter starts, hidden until the script shows it

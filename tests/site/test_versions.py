@@ -46,8 +46,9 @@ def deployed(tmp_path_factory):
     for key, value in (("user.email", "test@example.invalid"), ("user.name", "test")):
         run(["git", "config", key, value], repo)
     # The checkout's own caches: they are keyed by content, so version 1.0 (this commit) reuses what the
-    # session's site build rendered, and 2.0 renders only what its changed "animal" reaches.
-    env = {**os.environ, "MIKE": str(VENV_BIN / "mike"), "FIGURES_QUALITY": "draft",
+    # session's site build rendered, and 2.0 renders only what its changed "animal" reaches. Draft figures,
+    # and the slides with the site's own scene renders: no second render of every scene per version.
+    env = {**os.environ, "MIKE": str(VENV_BIN / "mike"), "FIGURES_QUALITY": "draft", "FIGURES_SLIDE_SCENES": "dark",
            "FIGURES_CACHE": str(FIGURE_CACHE), "NOTEBOOKS_CACHE": str(NOTEBOOK_CACHE),
            "PATH": f"{VENV_BIN}:{os.environ['PATH']}"}
     env.pop("ATTENTION_EXAMPLES", None)

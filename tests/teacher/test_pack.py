@@ -343,7 +343,8 @@ def test_the_hook_serves_the_pack_and_fills_the_teachers_page(figures, tmp_path)
     (project / "docs" / "index.md").write_text(
         '# Home\n\n{{ figure("fig-a") }}\n\n## Try it\n\n1. What is {{ value("fig-a", "value", "int") }} plus one?\n')
     (project / "docs" / "teachers.md").write_text(
-        "# Teachers\n\n{{ teacher_pack() }}\n\n{{ teacher_figures() }}\n\n{{ teacher_exercises() }}\n")
+        "# Teachers\n\n{{ teacher_pack() }}\n\n{{ teacher_slides() }}\n\n{{ teacher_figures() }}\n\n"
+        "{{ teacher_exercises() }}\n")
     env = figures.env(FIGURES_CACHE=str(tmp_path / "cache"), SITE_VERSION="v-hook")
     site = tmp_path / "site"
 
@@ -360,6 +361,12 @@ def test_the_hook_serves_the_pack_and_fills_the_teachers_page(figures, tmp_path)
     assert f'href="../downloads/{name}"' in page
     assert 'href="../figures/fig-a/"' in page and "Caption of fig-a." in page
     assert 'href="../#try-it"' in page and "What is 5 plus one?" in page
+    for suffix in (".pptx", ".pdf"):  # the slide deck, linked, served, and in the pack
+        deck = f"self-attention-visually-v-hook-slides{suffix}"
+        assert f'href="../downloads/{deck}"' in page
+        assert (site / "downloads" / deck).stat().st_size > 0
+        with zipfile.ZipFile(site / "downloads" / name) as z:
+            assert z.read(f"slides/{deck}") == (site / "downloads" / deck).read_bytes()
     cached = list((tmp_path / "cache" / "pack").glob("*.zip"))
     assert len(cached) == 1
     inode = cached[0].stat().st_ino

@@ -3,15 +3,16 @@
     python tests/kit/scenes/make_control_frames.py            # every scene
     python tests/kit/scenes/make_control_frames.py ID [ID]    # some scenes
 
-Each control frame is the scene's poster (its last frame, what a reader sees
-before pressing play) reduced to a 160x90 grey PNG of a few kilobytes:
-tests/kit/scenes/control/<id>.png. tests/kit/test_scenes.py compares the poster of
-the current draft build with it. Run this on purpose after changing how a
+Each control frame is the scene's last frame (the still of its last step, where
+the animation ends) reduced to a 160x90 grey PNG of a few kilobytes:
+tests/kit/scenes/control/<id>.png. tests/kit/test_scenes.py compares the last
+frame of the current draft build with it. Run this on purpose after changing how a
 scene looks, and look at the new control frames before committing them.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -49,9 +50,10 @@ def main(argv: list[str]) -> int:
         return 1
     CONTROL_DIR.mkdir(parents=True, exist_ok=True)
     for r in report.results:
-        poster = next(p for p in r.files if p.endswith(".poster.png"))
+        stills = [p for p in r.files if re.search(r"\.step-\d+\.png$", p)]
+        last = max(stills, key=lambda p: int(re.search(r"\.step-(\d+)\.png$", p).group(1)))
         out = CONTROL_DIR / f"{r.id}.png"
-        Image.fromarray(downscale(poster)).save(out, optimize=True)
+        Image.fromarray(downscale(last)).save(out, optimize=True)
         print(f"{out.relative_to(ROOT)}  ({out.stat().st_size} bytes)")
     return 0
 
