@@ -72,6 +72,7 @@ def data(examples) -> dict:
         "weights": w.tolist(),
         "weight": {r: keyed(src.tokens, row) for r, row in zip(rows, w, strict=True)},
         "row_sum": keyed(tgt.tokens, w.sum(axis=1)),
+        "column_sum": keyed(src.tokens, w.sum(axis=0)),  # not normalised: an English word may be read by many
         "top_word": {r: src.tokens[int(j)] for r, j in zip(rows, top, strict=True)},
         "top_index": {r: int(j) for r, j in zip(rows, top, strict=True)},
         "top_weight": keyed(tgt.tokens, w.max(axis=1)),
@@ -134,6 +135,13 @@ def sest_is_less_sure_than_assis(data):
 @claim("the weights and outputs are exactly what scaled_dot_product_attention gives for these Q, K and V")
 def computed_by_scaled_dot_product_attention(data):
     return data["same_as_sdpa"]
+
+
+@claim("the column of “sat” adds up to more than 100%, more than any other column: columns are not "
+       "normalised, and two French words read “sat”")
+def sat_column_is_read_most(data):
+    col = data["column_sum"]
+    return max(col, key=col.get) == "sat" and col["sat"] > 1.0
 
 
 @claim("the context vector of “chat” has more on “animal” than on any other axis")
