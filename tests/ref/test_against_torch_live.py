@@ -186,9 +186,12 @@ def test_cross_attention_matches_torch_multihead_attention_with_kdim_vdim(i):
     ignore[:, 0] = False  # every item keeps one key (torch gives NaN for a fully padded one)
     mha = torch.nn.MultiheadAttention(e, 1, bias=False, kdim=d_kv, vdim=d_kv, batch_first=True, dtype=torch.float64)
     with torch.no_grad():
-        mha.q_proj_weight.copy_(t(w_q.T))
-        mha.k_proj_weight.copy_(t(w_k.T))
-        mha.v_proj_weight.copy_(t(w_v.T))
+        if mha._qkv_same_embed_dim:  # d_kv == E: torch keeps the three projections in one matrix
+            mha.in_proj_weight.copy_(t(np.concatenate([w_q.T, w_k.T, w_v.T])))
+        else:
+            mha.q_proj_weight.copy_(t(w_q.T))
+            mha.k_proj_weight.copy_(t(w_k.T))
+            mha.v_proj_weight.copy_(t(w_v.T))
         mha.out_proj.weight.copy_(torch.eye(e, dtype=torch.float64))
         out, w = mha(t(x_q), t(x_kv), t(x_kv), key_padding_mask=torch.from_numpy(ignore), need_weights=True)
     ours = cross_attention(x_q, x_kv, w_q, w_k, w_v, mask=~ignore[:, None, :])
