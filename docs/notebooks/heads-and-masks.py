@@ -223,7 +223,7 @@ print(f"weights {cross_w.shape}, output {Z.shape}")
 show(cross_w, fr, en, "pct")
 
 # %% [markdown]
-# ## The same with attention_ref
+# ## Cross-attention with attention_ref
 #
 # `attention_ref.cross_attention` makes $Q$ from the first sequence and
 # $K$, $V$ from the second, then runs the same scaled dot-product
