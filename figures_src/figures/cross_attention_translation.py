@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from attention_ref import cross_attention, scaled_dot_product_attention
+from attention_ref import ExampleError, cross_attention, scaled_dot_product_attention
 from figures_src.kit.claims import claim, ranked
 from figures_src.kit.common import keyed, word_keys
 from figures_src.kit.formats import fmt
@@ -35,7 +35,7 @@ def translation(examples):
     """The pair of `[cross]` and its cross-attention (the English source read, the French target written)."""
     pair = examples.cross
     if pair is None:
-        raise ValueError(f"{examples.path} has no [cross] section (the translation pair cross-attention reads)")
+        raise ExampleError(f"{examples.path}: figure {ID} needs a [cross] table (source, target, w_q, w_k, w_v)")
     return pair, cross_attention(pair.x_q, pair.x_kv, pair.w_q, pair.w_k, pair.w_v)
 
 

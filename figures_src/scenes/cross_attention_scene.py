@@ -13,7 +13,7 @@ queries from one sentence and the keys and values from the other.
 
 from __future__ import annotations
 
-from attention_ref import cross_attention
+from attention_ref import ExampleError, cross_attention
 from figures_src.kit.claims import claim
 from figures_src.kit.common import word_keys
 from figures_src.kit.formats import fmt
@@ -31,7 +31,7 @@ LECTURE = (
 def data(examples) -> dict:
     pair = examples.cross
     if pair is None:
-        raise ValueError(f"{examples.path} has no [cross] section (the translation pair cross-attention reads)")
+        raise ExampleError(f"{examples.path}: figure {ID} needs a [cross] table (source, target, w_q, w_k, w_v)")
     att = cross_attention(pair.x_q, pair.x_kv, pair.w_q, pair.w_k, pair.w_v)
     w = att.weights  # (T_q, T_k)
     src, tgt = pair.source.tokens, pair.target.tokens
