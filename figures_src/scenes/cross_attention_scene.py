@@ -185,6 +185,7 @@ def scene(data):
             formula.to_corner(mn.UR, buff=0.25)
             note = text(row_note(data), 20, color=MUTED).next_to(formula, mn.DOWN, buff=0.12)
             note.align_to(formula, mn.RIGHT)
+            self.wait(0.4)  # the previous step's still stays clear of the formula's first frames
             self.play(Fade(formula), run_time=0.8)
             self.play(Fade(note), run_time=0.4)
             self.say("Each French word leaves with a blend of English values: what it needs to be written.")
