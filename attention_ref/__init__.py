@@ -9,7 +9,15 @@ Pure numpy. Tokens are row vectors: X is `(T, d_model)`, Q = X W_Q.
     array([1., 1.])
 """
 
-from .attention import Attention, SelfAttention, causal_mask, scaled_dot_product_attention, self_attention
+from .attention import (
+    Attention,
+    CrossAttention,
+    SelfAttention,
+    causal_mask,
+    cross_attention,
+    scaled_dot_product_attention,
+    self_attention,
+)
 from .corpus import Corpus, CorpusConfig, corpus_config, corpus_hash, generate_corpus
 from .decoding import (
     DecodeStep,
@@ -28,6 +36,7 @@ from .experiments import dot_product_spread, entropy_bits, random_dot_products, 
 from .geometry import contextualize, move_toward
 from .multihead import MultiHeadAttention, multi_head_attention
 from .positional import sinusoidal_positional_encoding
+from .residual import add_residual
 from .similarity import cosine_similarity, dot_similarity, scaled_dot_similarity
 from .softmax import softmax, softmax_jacobian
 from .tiny_model import TinyForward, TinyModel, load_tiny_model
@@ -37,6 +46,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Attention",
     "Corpus",
+    "CrossAttention",
     "CorpusConfig",
     "DecodeStep",
     "DecodingCost",
@@ -49,6 +59,7 @@ __all__ = [
     "Sentence",
     "TinyForward",
     "TinyModel",
+    "add_residual",
     "causal_mask",
     "contextualize",
     "corpus_config",
@@ -57,6 +68,7 @@ __all__ = [
     "decode",
     "decode_step",
     "decoding_cost",
+    "cross_attention",
     "dot_product_spread",
     "dot_similarity",
     "entropy_bits",

@@ -5,6 +5,12 @@ sentence of T tokens is a matrix X of shape (T, d_model), and
 
     Q = X W_Q,  K = X W_K,  V = X W_V,
     Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V.
+
+Cross-attention is the same formula with the queries from one sequence (the
+one being written: a decoder's, a translation's) and the keys and values
+from another (the one being read: the encoder's output, the source):
+
+    Q = X_q W_Q,  K = X_kv W_K,  V = X_kv W_V,  weights (T_q, T_k).
 """
 
 from __future__ import annotations
@@ -52,6 +58,23 @@ class SelfAttention(Attention):
         q: `(..., T, d_k)`  X W_Q, what each token looks for.
         k: `(..., T, d_k)`  X W_K, what each token offers to be found by.
         v: `(..., T, d_v)`  X W_V, what each token hands over when it is found.
+    """
+
+    q: np.ndarray
+    k: np.ndarray
+    v: np.ndarray
+
+
+@dataclass(frozen=True, kw_only=True)
+class CrossAttention(Attention):
+    """`Attention` of one sequence over another, plus the projections it was computed from.
+
+    Extra fields (x_q `(..., T_q, d_q)` gives the queries, x_kv `(..., T_k, d_kv)` the keys and values):
+        q: `(..., T_q, d_k)`  X_q W_Q, what each token of the sequence being written looks for.
+        k: `(..., T_k, d_k)`  X_kv W_K, what each token of the sequence being read offers to be found by.
+        v: `(..., T_k, d_v)`  X_kv W_V, what each token of the sequence being read hands over.
+    `weights` is `(..., T_q, T_k)`: one row per query token, one column per key token, rectangular
+    when the two sequences differ in length.
     """
 
     q: np.ndarray
@@ -122,22 +145,75 @@ def self_attention(x, w_q, w_k, w_v, *, mask=None, causal: bool = False) -> Self
         W_K disagree on d_k.
     """
     x = as_float_array("x", x, min_ndim=2)
-    weights = {name: as_float_array(name, w) for name, w in (("w_q", w_q), ("w_k", w_k), ("w_v", w_v))}
-    for name, w in weights.items():
-        if w.ndim != 2 or w.shape[0] != x.shape[-1]:
-            raise ValueError(
-                f"{name} must have shape (d_model, d) with d_model = {x.shape[-1]} (the last axis of x {x.shape}); "
-                f"got {name} {w.shape}"
-            )
-    if weights["w_q"].shape[1] != weights["w_k"].shape[1]:
-        raise ValueError(
-            f"w_q and w_k must project to the same d_k; got w_q {weights['w_q'].shape} and w_k {weights['w_k'].shape}"
-        )
+    weights = {name: _projection(name, w, "x", x) for name, w in (("w_q", w_q), ("w_k", w_k), ("w_v", w_v))}
+    _check_same_d_k(weights["w_q"], weights["w_k"])
     if not isinstance(causal, (bool, np.bool_)):
         raise TypeError(f"causal must be a bool; got {type(causal).__name__} {causal!r}")
     t = x.shape[-2]
     keep = _combine_mask(mask, causal, x.shape[:-2] + (t, t))
     return _self_attend(x, weights["w_q"], weights["w_k"], weights["w_v"], keep)
+
+
+def cross_attention(x_q, x_kv, w_q, w_k, w_v, *, mask=None) -> CrossAttention:
+    """Attention of the tokens X_q over the tokens of another sequence X_kv.
+
+    The queries come from `x_q` (in a translation model, the decoder: the
+    sentence being written), the keys and values from `x_kv` (the encoder's
+    output: the sentence being read). It is `scaled_dot_product_attention`
+    on Q = X_q W_Q, K = X_kv W_K, V = X_kv W_V; the weights are
+    `(..., T_q, T_k)`, each row a query token's attention over the other
+    sequence, adding up to one.
+
+    Args:
+        x_q: `(..., T_q, d_q)` the tokens that ask, one row per token.
+        x_kv: `(..., T_k, d_kv)` the tokens that are read; d_kv may differ from d_q.
+        w_q: `(d_q, d_k)`; Q = X_q W_Q.
+        w_k: `(d_kv, d_k)`; K = X_kv W_K.
+        w_v: `(d_kv, d_v)`; V = X_kv W_V.
+        mask: optional bool array broadcastable to `(..., T_q, T_k)`, True = may
+            attend (e.g. `(..., 1, T_k)` to hide the padding of the source).
+
+    There is no `causal` flag: every query may read the whole other sequence
+    (a decoder's own causal mask belongs to its self-attention).
+
+    Returns:
+        `CrossAttention`: the fields of `Attention` plus `q`, `k`, `v`.
+
+    Raises:
+        TypeError / ValueError as `scaled_dot_product_attention`, and when a
+        weight matrix is not 2-D, its rows do not match the last axis of its
+        sequence (w_q: x_q; w_k, w_v: x_kv), W_Q and W_K disagree on d_k, or
+        the batch dimensions of x_q and x_kv do not broadcast.
+    """
+    x_q = as_float_array("x_q", x_q, min_ndim=2)
+    x_kv = as_float_array("x_kv", x_kv, min_ndim=2)
+    w_q = _projection("w_q", w_q, "x_q", x_q)
+    w_k = _projection("w_k", w_k, "x_kv", x_kv)
+    w_v = _projection("w_v", w_v, "x_kv", x_kv)
+    _check_same_d_k(w_q, w_k)
+    batch = broadcast_batch(("x_q", "x_kv"), (x_q, x_kv))
+    keep = _combine_mask(mask, False, batch + (x_q.shape[-2], x_kv.shape[-2]))
+    q = x_q @ w_q  # (..., T_q, d_q) x (d_q, d_k) -> (..., T_q, d_k)
+    k = x_kv @ w_k  # (..., T_k, d_kv) x (d_kv, d_k) -> (..., T_k, d_k)
+    v = x_kv @ w_v  # (..., T_k, d_v)
+    att = _attend(q, k, v, keep, 1.0 / np.sqrt(q.shape[-1]))
+    return CrossAttention(**vars(att), q=_frozen(q), k=_frozen(k), v=_frozen(v))
+
+
+def _projection(name: str, w, x_name: str, x: np.ndarray) -> np.ndarray:
+    """`w` as a float matrix whose rows match the last axis of `x`, or a ValueError naming both."""
+    w = as_float_array(name, w)
+    if w.ndim != 2 or w.shape[0] != x.shape[-1]:
+        raise ValueError(
+            f"{name} must have shape (d_model, d) with d_model = {x.shape[-1]} (the last axis of {x_name} {x.shape}); "
+            f"got {name} {w.shape}"
+        )
+    return w
+
+
+def _check_same_d_k(w_q: np.ndarray, w_k: np.ndarray) -> None:
+    if w_q.shape[1] != w_k.shape[1]:
+        raise ValueError(f"w_q and w_k must project to the same d_k; got w_q {w_q.shape} and w_k {w_k.shape}")
 
 
 def _self_attend(x, w_q, w_k, w_v, keep) -> SelfAttention:

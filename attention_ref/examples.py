@@ -91,6 +91,32 @@ class Calculator:
     limit: float  # every entry lies in [-limit, limit]
 
 
+@dataclass(frozen=True)
+class CrossExample:
+    """The translation pair of `[cross]`, ready for `cross_attention`.
+
+    `target` is the sentence being written: its tokens give the queries
+    (T_q rows). `source` is the sentence being read: its tokens give the keys
+    and values (T_k rows). The weights are (T_q, T_k).
+    """
+
+    source: Sentence
+    target: Sentence
+    w_q: np.ndarray  # (d_model of the target's language, d_k)
+    w_k: np.ndarray  # (d_model of the source's language, d_k)
+    w_v: np.ndarray  # (d_model of the source's language, d_v)
+
+    @property
+    def x_q(self) -> np.ndarray:
+        """The target's embeddings, which give the queries: `(T_q, d_q)`."""
+        return self.target.x
+
+    @property
+    def x_kv(self) -> np.ndarray:
+        """The source's embeddings, which give the keys and values: `(T_k, d_kv)`."""
+        return self.source.x
+
+
 # The shape and range of the calculator example (the widget that edits it keeps to them too).
 CALCULATOR_T_K = 3
 CALCULATOR_D_K = 2
@@ -129,6 +155,7 @@ class Examples:
     corpus: dict = field(default_factory=dict)  # raw [corpus] table; attention_ref.corpus validates it
     calculator: Calculator | None = None  # [calculator], if the file has it
     decoding: Decoding | None = None  # [decoding], if the file has it
+    cross: CrossExample | None = None  # [cross], if the file has it
 
     def sentence(self, name: str) -> Sentence:
         try:
@@ -148,7 +175,8 @@ def examples_path(path: str | os.PathLike | None = None) -> Path:
 
 # Top-level tables of an examples file; any other is a typo that would be silently ignored.
 SECTIONS = frozenset(
-    {"languages", "sentences", "candidate_spaces", "scaling", "positional", "multihead", "corpus", "calculator"}
+    {"languages", "sentences", "candidate_spaces", "scaling", "positional", "multihead", "corpus", "calculator",
+     "cross"}
     | {"decoding"}  # attention while generating (docs/generating.md)
 )
 
@@ -229,6 +257,7 @@ class _Reader:
             corpus=dict(self.table(raw, "corpus", "top level", required=False)),
             calculator=self.calculator(raw["calculator"]) if "calculator" in raw else None,
             decoding=self.decoding(raw["decoding"], sentences) if "decoding" in raw else None,
+            cross=self.cross(raw["cross"], sentences) if "cross" in raw else None,
         )
 
     def language(self, name: str, raw: dict) -> Language:
@@ -353,6 +382,35 @@ class _Reader:
         logits.setflags(write=False)
         return Decoding(sentence=name, candidates=tuple(c.lower() for c in cands), logits=logits,
                         temperatures=tuple(float(t) for t in temps), **ints)
+
+    def cross(self, raw, sentences: dict[str, Sentence]) -> CrossExample:
+        entry = "cross"
+        if not isinstance(raw, dict):
+            self.fail(entry, "must be a table")
+        known = ("source", "target", "w_q", "w_k", "w_v")
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            self.fail(entry, f"unknown keys {unknown} (known: {', '.join(known)})")
+        for key in known:
+            if key not in raw:
+                self.fail(entry, f"missing {key!r}")
+        pair = {}
+        for key, role in (("source", "the sentence read, which gives the keys and values"),
+                          ("target", "the sentence written, which gives the queries")):
+            name = self.string(raw, key, entry)
+            if name not in sentences:
+                self.fail(entry, f"{key} {name!r} ({role}) is not a sentence of [sentences] "
+                                 f"(known: {', '.join(sorted(sentences))})")
+            pair[key] = sentences[name]
+        d_q, d_kv = pair["target"].language.d_model, pair["source"].language.d_model
+        w_q = self.matrix(raw["w_q"], entry, "w_q", (d_q, None))
+        w_k = self.matrix(raw["w_k"], entry, "w_k", (d_kv, None))
+        w_v = self.matrix(raw["w_v"], entry, "w_v", (d_kv, None))
+        if w_q.shape[1] != w_k.shape[1]:
+            self.fail(entry, f"w_q {w_q.shape} and w_k {w_k.shape} must have the same d_k (their columns)")
+        for arr in (w_q, w_k, w_v):
+            arr.setflags(write=False)
+        return CrossExample(source=pair["source"], target=pair["target"], w_q=w_q, w_k=w_k, w_v=w_v)
 
     def scaling(self, raw: dict) -> dict:
         entry = "scaling"

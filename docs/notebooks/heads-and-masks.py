@@ -9,14 +9,18 @@
 # %% [markdown]
 # # Heads and masks
 #
-# Two additions to the five steps, each first by hand and then with
+# Three additions to the five steps, each first by hand and then with
 # `attention_ref`:
 #
 # 1. **Multi-head attention** splits $d_\text{model}$ into `n_heads` smaller
 #    heads, lets each attend on its own, puts their outputs side by side and
 #    mixes them with $W_O$.
 # 2. **The causal mask** lets each word attend only to itself and the words
-#    before it, as a model that writes text one word at a time must.
+#    before it, as a model that writes text one word at a time must; a
+#    model that writes keeps the keys and values it computed (the KV cache).
+# 3. **Cross-attention** takes the queries from one sentence and the keys
+#    and values from another, as a translation model's decoder reads the
+#    sentence it translates.
 
 # %% tags=["parameters"]
 SENTENCE = "animal"  # a sentence of attention_ref/examples.toml
@@ -31,6 +35,7 @@ import numpy as np
 
 from attention_ref import (
     causal_mask,
+    cross_attention,
     decode,
     decoding_cost,
     load_examples,
@@ -237,6 +242,63 @@ for t in (1, 16, dec.max_t):
     print(f"t = {t:3d}: {kept:7d} with the cache, "
           f"{again:8d} without ({again // kept}x)")
 
+# ## Cross-attention, by hand
+#
+# The `[cross]` section of the examples file holds a translation pair: a
+# French sentence being written (the decoder's side) and the English
+# sentence it reads (the encoder's side). The French words give the
+# queries, the English words the keys and the values. The formula is the
+# one above; only the weights are $(T_q, T_k)$, not square.
+
+# %%
+pair = examples.cross
+if pair is None:
+    raise ValueError(f"{examples.path} has no [cross] section")
+fr, en = pair.target.tokens, pair.source.tokens  # written, read
+Q_fr = pair.x_q @ pair.w_q  # (T_q, d_q) x (d_q, d_k) -> (T_q, d_k)
+K_en = pair.x_kv @ pair.w_k  # (T_k, d_kv) x (d_kv, d_k) -> (T_k, d_k)
+V_en = pair.x_kv @ pair.w_v  # (T_k, d_v)
+scaled = Q_fr @ K_en.T / np.sqrt(K_en.shape[-1])  # (T_q, T_k)
+e = np.exp(scaled - scaled.max(axis=-1, keepdims=True))
+cross_w = e / e.sum(axis=-1, keepdims=True)  # softmax along each row
+Z = cross_w @ V_en  # (T_q, T_k) x (T_k, d_v) -> (T_q, d_v)
+print(f"{pair.target.text!r} reads {pair.source.text!r}")
+print(f"Q {Q_fr.shape} from the French, K {K_en.shape} and")
+print(f"V {V_en.shape} from the English")
+print(f"weights {cross_w.shape}, output {Z.shape}")
+show(cross_w, fr, en, "pct")
+
+# %% [markdown]
+# ## Cross-attention with attention_ref
+#
+# `attention_ref.cross_attention` makes $Q$ from the first sequence and
+# $K$, $V$ from the second, then runs the same scaled dot-product
+# attention.
+
+# %%
+cross = cross_attention(pair.x_q, pair.x_kv, pair.w_q, pair.w_k, pair.w_v)
+np.testing.assert_allclose(cross.weights, cross_w, **close)
+np.testing.assert_allclose(cross.output, Z, **close)
+print("by hand and attention_ref.cross_attention agree")
+for word, row in zip(fr, cross.weights, strict=True):
+    best = int(row.argmax())
+    print(f"{word!r} reads {en[best]!r} most: {fmt(float(row[best]), 'pct')}")
+rows_sum = cross.weights.sum(axis=-1)
+np.testing.assert_allclose(rows_sum, 1.0, rtol=1e-12)
+print("each row adds up to one; the columns add up to:")
+show(cross.weights.sum(axis=0, keepdims=True), ["sum"], en, "pct")
+
+# %%
+fig, ax = plt.subplots(figsize=(4.6, 5.0))
+ax.imshow(cross.weights, cmap="Purples", vmin=0, vmax=1)
+ax.set_xticks(range(len(en)), en, rotation=40, ha="right")
+ax.set_yticks(range(len(fr)), fr)
+ax.set_xlabel("key and value: the English, read")
+ax.set_ylabel("query: the French, written")
+ax.set_title(f"cross-attention weights {cross.weights.shape}", fontsize=10)
+fig.tight_layout()
+plt.show()
+
 # %% [markdown]
 # ## Things to try
 #
@@ -249,3 +311,7 @@ for t in (1, 16, dec.max_t):
 #   mask?
 # - In the cache loop, forget to append the new key (`k_cache.append`)
 #   before the scores: which assertion fails, and why?
+# - Swap the sentences: `cross_attention(pair.x_kv, pair.x_q, pair.w_q,
+#   pair.w_k, pair.w_v)` has the English ask and the French answer (the toy
+#   languages share their axes, so the projections fit). What shape are
+#   the weights now, and which French word does "sat" read most?

@@ -1,4 +1,4 @@
-"""Write the golden files tests/golden/sdpa.npz and tests/golden/mha.npz from PyTorch.
+"""Write the golden files tests/golden/sdpa.npz, mha.npz and cross.npz from PyTorch.
 
 Run from the repository root, in an environment that has torch (the ordinary
 test run does not need it; it only reads the .npz files written here):
@@ -6,9 +6,11 @@ test run does not need it; it only reads the .npz files written here):
     python tests/golden/make_golden.py
 
 Made with torch 2.13.0 (CPU), float64. Every input is drawn in numpy float64
-from `np.random.default_rng(SEED)`, handed to torch, and stored next to torch's
-results, so tests/test_against_torch_golden.py compares attention_ref against
-torch on exactly the same numbers. This script does not import attention_ref:
+from `np.random.default_rng(SEED)` (cross.npz: from its own generator
+`default_rng([SEED, CROSS_STREAM])`, so adding it changed no byte of the other
+two), handed to torch, and stored next to torch's results, so
+tests/ref/test_against_torch_golden.py compares attention_ref against torch on
+exactly the same numbers. This script does not import attention_ref:
 the golden values come from torch alone.
 
 Layout of each file: `cases` is a 1-D array of case names; the arrays of case
@@ -37,6 +39,14 @@ below, so a different torch version that changed it fails here loudly):
   with `attn_mask`, so for "mask and causal" we pass torch the combined mask.
 - Torch's SDPA returns no weights; we get them from the same call with
   v = the identity (T_k, T_k): softmax(...) @ I is the weights matrix itself.
+- Cross-attention (cross.npz): `nn.MultiheadAttention(E, 1, kdim, vdim)` called
+  with query = x_q and key = value = x_kv, which keeps separate
+  q_proj_weight (E, E), k_proj_weight (E, kdim), v_proj_weight (E, vdim) and
+  computes x @ weight.T; out_proj is set to the identity so that its output is
+  the attention output itself. Its `key_padding_mask` has True = ignore that
+  key (stored here in attention_ref's polarity, as a (B, 1, T_k) mask). The
+  other cases project in torch (x_q @ w_q, ...) and call SDPA, for d_q, d_kv,
+  d_k and d_v all different.
 """
 
 from __future__ import annotations
@@ -51,6 +61,7 @@ import torch
 import torch.nn.functional as F
 
 SEED = 20240607  # the seed of every golden input; change it and regenerate on purpose
+CROSS_STREAM = 16  # cross.npz draws from default_rng([SEED, CROSS_STREAM])
 HERE = Path(__file__).resolve().parent
 MAX_BYTES = 200_000  # each file stays small enough to commit
 
@@ -207,6 +218,65 @@ def mha_cases(rng) -> dict[str, dict[str, np.ndarray]]:
 
 
 # --------------------------------------------------------------------------
+# cross-attention: queries from x_q, keys and values from x_kv
+
+
+def cross_mha_case(rng, xq_shape, xkv_shape, *, padded=None):
+    """nn.MultiheadAttention(E, 1, kdim, vdim) with out_proj = I; `padded[b]` = padding keys of item b."""
+    e, d_kv = xq_shape[-1], xkv_shape[-1]
+    x_q, x_kv = rng.standard_normal(xq_shape), rng.standard_normal(xkv_shape)
+    w_q = rng.standard_normal((e, e)) / math.sqrt(e)  # attention_ref's (d_q, d_k): torch's q_proj_weight.T
+    w_k = rng.standard_normal((d_kv, e)) / math.sqrt(d_kv)
+    w_v = rng.standard_normal((d_kv, e)) / math.sqrt(d_kv)
+    mha = torch.nn.MultiheadAttention(e, 1, bias=False, kdim=d_kv, vdim=d_kv, batch_first=True, dtype=torch.float64)
+    assert not mha._qkv_same_embed_dim  # separate projections, as cross-attention needs
+    with torch.no_grad():
+        mha.q_proj_weight.copy_(t(w_q.T))
+        mha.k_proj_weight.copy_(t(w_k.T))
+        mha.v_proj_weight.copy_(t(w_v.T))
+        mha.out_proj.weight.copy_(torch.eye(e, dtype=torch.float64))
+    mha.eval()
+    case = {"x_q": x_q, "x_kv": x_kv, "w_q": w_q, "w_k": w_k, "w_v": w_v}
+    ignore = None
+    if padded is not None:
+        ignore = np.zeros((xkv_shape[0], xkv_shape[-2]), dtype=bool)  # (B, T_k), True = padding
+        for b, keys in enumerate(padded):
+            ignore[b, keys] = True
+        case["mask"] = ~ignore[:, None, :]  # attention_ref: (B, 1, T_k), True = may attend
+    with torch.no_grad():
+        out, w = mha(t(x_q), t(x_kv), t(x_kv), key_padding_mask=None if ignore is None else torch.from_numpy(ignore),
+                     need_weights=True, average_attn_weights=False)
+    case["output"] = out.numpy()
+    case["weights"] = w.numpy()[..., 0, :, :] if w.ndim == 4 else w.numpy()[0]  # drop the single head axis
+    return case
+
+
+def cross_sdpa_case(rng, xq_shape, xkv_shape, d_k, d_v):
+    """Projections in torch, then F.scaled_dot_product_attention; x_kv may be shared by x_q's batch."""
+    x_q, x_kv = rng.standard_normal(xq_shape), rng.standard_normal(xkv_shape)
+    w_q = rng.standard_normal((xq_shape[-1], d_k))
+    w_k = rng.standard_normal((xkv_shape[-1], d_k))
+    w_v = rng.standard_normal((xkv_shape[-1], d_v))
+    q, k, v = t(x_q) @ t(w_q), t(x_kv) @ t(w_k), t(x_kv) @ t(w_v)
+    out = F.scaled_dot_product_attention(q, k, v)
+    t_k = xkv_shape[-2]
+    batch = torch.broadcast_shapes(q.shape[:-2], k.shape[:-2])
+    weights = F.scaled_dot_product_attention(q, k, torch.eye(t_k, dtype=torch.float64).expand(*batch, t_k, t_k))
+    return {"x_q": x_q, "x_kv": x_kv, "w_q": w_q, "w_k": w_k, "w_v": w_v, "output": out.numpy(),
+            "weights": weights.numpy()}
+
+
+def cross_cases(rng) -> dict[str, dict[str, np.ndarray]]:
+    return {
+        "mha_tq5_tk3_e4_kdim6": cross_mha_case(rng, (5, 4), (3, 6)),
+        "mha_batch2_tq4_tk6_e4_kdim3": cross_mha_case(rng, (2, 4, 4), (2, 6, 3)),
+        "mha_key_padding": cross_mha_case(rng, (2, 5, 4), (2, 6, 3), padded=[[4, 5], [5]]),
+        "sdpa_dq3_dkv5_dk2_dv7": cross_sdpa_case(rng, (4, 3), (6, 5), 2, 7),
+        "sdpa_batch_shared_source": cross_sdpa_case(rng, (3, 2, 5), (1, 4, 6), 3, 2),
+    }
+
+
+# --------------------------------------------------------------------------
 
 
 def check_torch_behaviour() -> None:
@@ -254,6 +324,7 @@ def main() -> int:
     rng = np.random.default_rng(SEED)
     write(HERE / "sdpa.npz", sdpa_cases(rng))
     write(HERE / "mha.npz", mha_cases(rng))
+    write(HERE / "cross.npz", cross_cases(np.random.default_rng([SEED, CROSS_STREAM])))
     return 0
 
 

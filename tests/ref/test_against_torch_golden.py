@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from attention_ref import multi_head_attention, scaled_dot_product_attention
+from attention_ref import cross_attention, multi_head_attention, scaled_dot_product_attention
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 
@@ -38,6 +38,7 @@ def load_cases(filename: str) -> dict[str, dict[str, np.ndarray]]:
 
 SDPA = load_cases("sdpa.npz")
 MHA = load_cases("mha.npz")
+CROSS = load_cases("cross.npz")
 
 
 def test_golden_files_hold_the_promised_cases():
@@ -145,3 +146,34 @@ def test_mha_fully_masked_rows_are_exactly_zero(name):
     for head in mha.heads:
         assert np.all(head.weights[rows] == 0.0) and np.all(head.output[rows] == 0.0)
     assert np.all(mha.concat[rows] == 0.0) and np.all(mha.output[rows] == 0.0)
+
+
+# --------------------------------------------------------------------------
+# cross_attention vs torch.nn.MultiheadAttention(query=x_q, key=value=x_kv, kdim, vdim), and vs
+# torch's projections followed by F.scaled_dot_product_attention
+
+
+def test_cross_golden_file_holds_the_promised_cases():
+    assert len(CROSS) >= 5
+    assert all(c["x_q"].shape[-2] != c["x_kv"].shape[-2] for c in CROSS.values()), "T_q != T_k in every case"
+    assert any(c["x_q"].shape[-1] != c["x_kv"].shape[-1] for c in CROSS.values()), "d_q != d_kv"
+    assert any("mask" in c and not c["mask"].all() for c in CROSS.values()), "a padded source"
+    assert any(c["w_v"].shape[1] != c["w_q"].shape[1] for c in CROSS.values()), "d_v != d_k"
+
+
+def ours_cross(case):
+    return cross_attention(case["x_q"], case["x_kv"], case["w_q"], case["w_k"], case["w_v"], mask=case.get("mask"))
+
+
+@pytest.mark.parametrize("name", list(CROSS))
+def test_cross_attention_output_matches_torch(name):
+    case = CROSS[name]
+    np.testing.assert_allclose(ours_cross(case).output, case["output"], rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.parametrize("name", list(CROSS))
+def test_cross_attention_weights_match_torch(name):
+    case = CROSS[name]
+    ours = ours_cross(case).weights
+    assert ours.shape == case["weights"].shape
+    np.testing.assert_allclose(ours, case["weights"], rtol=RTOL, atol=ATOL)

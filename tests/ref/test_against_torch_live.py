@@ -17,7 +17,12 @@ import pytest
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
-from attention_ref import multi_head_attention, scaled_dot_product_attention, softmax_jacobian  # noqa: E402
+from attention_ref import (  # noqa: E402
+    cross_attention,
+    multi_head_attention,
+    scaled_dot_product_attention,
+    softmax_jacobian,
+)
 
 pytestmark = pytest.mark.torch
 
@@ -167,3 +172,28 @@ def test_softmax_jacobian_matches_torch_autograd(i):
     x = rng.standard_normal(int(rng.integers(1, 9))) * rng.uniform(0.1, 8.0)
     want = torch.autograd.functional.jacobian(lambda s: torch.softmax(s, dim=-1), t(x)).numpy()
     np.testing.assert_allclose(softmax_jacobian(x), want, rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.parametrize("i", range(12))
+def test_cross_attention_matches_torch_multihead_attention_with_kdim_vdim(i):
+    """Queries from x_q, keys and values from x_kv of another width, optional source padding; out_proj = I."""
+    rng = np.random.default_rng([SEED, 1000 + i])
+    b = int(rng.integers(1, 4))
+    t_q, t_k, e, d_kv = (int(n) for n in rng.integers(1, 7, size=4))
+    x_q, x_kv = rng.standard_normal((b, t_q, e)), rng.standard_normal((b, t_k, d_kv))
+    w_q, w_k, w_v = rng.standard_normal((e, e)), rng.standard_normal((d_kv, e)), rng.standard_normal((d_kv, e))
+    ignore = rng.random((b, t_k)) < 0.3
+    ignore[:, 0] = False  # every item keeps one key (torch gives NaN for a fully padded one)
+    mha = torch.nn.MultiheadAttention(e, 1, bias=False, kdim=d_kv, vdim=d_kv, batch_first=True, dtype=torch.float64)
+    with torch.no_grad():
+        if mha._qkv_same_embed_dim:  # d_kv == E: torch keeps the three projections in one matrix
+            mha.in_proj_weight.copy_(t(np.concatenate([w_q.T, w_k.T, w_v.T])))
+        else:
+            mha.q_proj_weight.copy_(t(w_q.T))
+            mha.k_proj_weight.copy_(t(w_k.T))
+            mha.v_proj_weight.copy_(t(w_v.T))
+        mha.out_proj.weight.copy_(torch.eye(e, dtype=torch.float64))
+        out, w = mha(t(x_q), t(x_kv), t(x_kv), key_padding_mask=torch.from_numpy(ignore), need_weights=True)
+    ours = cross_attention(x_q, x_kv, w_q, w_k, w_v, mask=~ignore[:, None, :])
+    np.testing.assert_allclose(ours.output, out.numpy(), rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(ours.weights, w.numpy(), rtol=RTOL, atol=ATOL)

@@ -105,6 +105,20 @@ k = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
 """
 
 
+CROSS = """
+[sentences.short]
+text = "cat mat"
+language = "toy"
+
+[cross]
+source = "animal"
+target = "short"
+w_q = [[1.0, 0.0], [0.0, 1.0]]
+w_k = [[1.0, 0.0], [0.0, 1.0]]
+w_v = [[1.0], [0.0]]
+"""
+
+
 def write(tmp_path: Path, text: str, name: str = "my-examples.toml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -122,6 +136,15 @@ def test_calculator_section_loads_as_arrays_of_its_shapes(tmp_path):
     assert calc.tokens == ("cat", "sat", "mat")
     assert calc.q.shape == (1, 2) and calc.k.shape == (3, 2) and calc.limit == 5.0
     assert load_examples(write(tmp_path, MINIMAL)).calculator is None  # the section is optional
+
+
+def test_cross_section_loads_the_pair_and_its_projections(tmp_path):
+    pair = load_examples(write(tmp_path, MINIMAL + CROSS)).cross
+    assert pair.source.name == "animal" and pair.target.name == "short"
+    assert pair.x_q.shape == (2, 2) and pair.x_kv.shape == (4, 2)  # queries from the target, keys from the source
+    assert pair.w_q.shape == pair.w_k.shape == (2, 2) and pair.w_v.shape == (2, 1)
+    assert not pair.w_v.flags.writeable
+    assert load_examples(write(tmp_path, MINIMAL)).cross is None  # the section is optional
 
 
 def test_packaged_calculator_example_has_three_keys_and_d_k_two(packaged):
@@ -196,6 +219,37 @@ BROKEN = [
         MINIMAL + CALCULATOR.replace('k = [', 'keys = ['),
         r"\[calculator\] unknown keys \['keys'\] \(known: tokens, q, k\)",
         id="calculator-misspelt-key",
+    ),
+    pytest.param(
+        MINIMAL + CROSS.replace('source = "animal"', 'source = "animl"'),
+        r"\[cross\] source 'animl' \(the sentence read, which gives the keys and values\) is not a sentence of "
+        r"\[sentences\] \(known: animal, short\)",
+        id="cross-unknown-source",
+    ),
+    pytest.param(
+        MINIMAL + CROSS.replace('w_v = [[1.0], [0.0]]\n', ''),
+        r"\[cross\] missing 'w_v'",
+        id="cross-missing-w_v",
+    ),
+    pytest.param(
+        MINIMAL + CROSS.replace("w_k = [[1.0, 0.0], [0.0, 1.0]]", "w_k = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]"),
+        r"\[cross\] w_k must have shape \(2, 'n'\); got \(3, 2\)",
+        id="cross-w_k-rows-not-the-source-d_model",
+    ),
+    pytest.param(
+        MINIMAL + CROSS.replace("w_k = [[1.0, 0.0], [0.0, 1.0]]", "w_k = [[1.0], [0.0]]"),
+        r"\[cross\] w_q \(2, 2\) and w_k \(2, 1\) must have the same d_k",
+        id="cross-w_q-w_k-disagree-on-d_k",
+    ),
+    pytest.param(
+        MINIMAL + CROSS.replace("target = ", "targte = "),
+        r"\[cross\] unknown keys \['targte'\] \(known: source, target, w_q, w_k, w_v\)",
+        id="cross-misspelt-key",
+    ),
+    pytest.param(
+        "cross = 3\n" + MINIMAL,
+        r"\[cross\] must be a table",
+        id="cross-not-a-table",
     ),
 ]
 
