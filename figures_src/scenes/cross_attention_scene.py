@@ -194,6 +194,6 @@ def scene(data):
 
 
 def render(data, out_dir, theme, quality) -> None:
-    from figures_src.kit.scene import render_scene
+    from figures_src.kit.scene import render_themed
 
-    render_scene(scene(data), out_dir, ID, quality)
+    render_themed(scene, data, out_dir, ID, quality, theme)
