@@ -10,11 +10,12 @@ from __future__ import annotations
 import html
 
 from ..core.identity import SITE_TITLE, BuildInfo
-from ..kit.formats import fmt
+from .data_tables import data_tables
 from .embed import SiteFigure
 from .images import png_size
 DOWNLOADS = (
     (".light.svg", "SVG, light"), (".dark.svg", "SVG, dark"),
+    (".light.narrow.svg", "SVG for narrow screens, light"), (".dark.narrow.svg", "SVG for narrow screens, dark"),
     (".light.png", "PNG 2×, light"), (".dark.png", "PNG 2×, dark"),
     (".light.pdf", "PDF, light"), (".dark.pdf", "PDF, dark"),
     (".mp4", "MP4 video"), (".gif", "GIF"), (".poster.png", "Poster (PNG)"),
@@ -116,41 +117,6 @@ def _thumb(fig: SiteFigure, suffix: str, palette: str, first_row: bool) -> str:
     loading = 'fetchpriority="high"' if first_row and palette != "#only-dark" else 'loading="lazy"'
     alt = html.escape(fig.alt, quote=True)
     return f'<img src="{fig.id}/{name}{palette}" alt="{alt}" width="{w}" height="{h}" {loading}>'
-
-
-def data_tables(data: dict) -> str:
-    """The data as Markdown tables: scalars in one table, each list of numbers as a row or matrix."""
-    scalars, blocks = [], []
-    for key, v in data.items():
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            scalars.append(f"| `{key}` | {fmt(v, 'f3') if isinstance(v, float) else v} |")
-        elif isinstance(v, str):
-            scalars.append(f"| `{key}` | {html.escape(v)} |")
-        elif isinstance(v, dict) and v and all(isinstance(x, (int, float)) for x in v.values()):
-            head = "| " + " | ".join(f"`{k}`" for k in v) + " |"
-            row = "| " + " | ".join(_num(x) for x in v.values()) + " |"
-            blocks.append(f"**`{key}`**\n\n{head}\n|{'---|' * len(v)}\n{row}")
-        elif isinstance(v, list) and v and all(isinstance(x, (int, float)) for x in v):
-            blocks.append(f"**`{key}`**: " + ", ".join(_num(x) for x in v))
-        elif isinstance(v, list) and v and all(_numbers(r) for r in v):
-            # a matrix: rows and columns numbered from 1, so that no header cell is empty
-            rows = "\n".join(f"| {i} | " + " | ".join(_num(x) for x in r) + " |" for i, r in enumerate(v, 1))
-            width = max(len(r) for r in v)
-            head = "| row | " + " | ".join(str(j) for j in range(1, width + 1)) + " |"
-            blocks.append(f"**`{key}`** ({len(v)} × {width})\n\n{head}\n|---|{'---|' * width}\n{rows}")
-    out = []
-    if scalars:
-        out.append("| key | value |\n|---|---|\n" + "\n".join(scalars))
-    out += blocks
-    return "\n\n".join(out) or "_This figure shows no numbers._"
-
-
-def _numbers(row) -> bool:
-    return isinstance(row, list) and all(isinstance(x, (int, float)) for x in row)
-
-
-def _num(x) -> str:
-    return fmt(x, "f3") if isinstance(x, float) else str(x)
 
 
 def _yaml(text: str) -> str:
