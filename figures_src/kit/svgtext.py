@@ -14,16 +14,15 @@ high on a 390 px phone. Standard library only.
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 
 PHONE_WIDTH_PX = 390  # the phone every reading page must read well on
 PHONE_CONTENT_PX = 358  # the width a figure gets there: Material's content has a 16 px margin each side
 MIN_TEXT_PX = 9.0  # no word or number drawn in a figure is smaller than this on that phone
-# Below this viewport width a figure with a narrow variant shows it (a <picture> media query). The wide
-# variant must stay readable from here up: its text is checked at the content width this viewport gives.
-NARROW_MAX_VIEWPORT_PX = 600
-WIDE_MIN_CONTENT_PX = NARROW_MAX_VIEWPORT_PX + 1 - 2 * 16
+PAGE_MARGINS_PX = 2 * 16  # the content is the viewport less these, up to Material's side bars
+TABLET_PX = 960  # 60em: from here Material shows the table of contents beside the content
 
 FONT_SCALE = 100.0  # matplotlib's glyph outlines are drawn at 100 units to the em
 SVG = "{http://www.w3.org/2000/svg}"
@@ -94,3 +93,16 @@ def smallest_text_px(svg: str | bytes, shown_width_px: float) -> float | None:
 def shown_width(svg: str | bytes, content_px: float) -> float:
     """How wide the image is shown in a column `content_px` wide: its natural width, at most the column's."""
     return min(css_size(svg)[0], content_px)
+
+
+def narrow_below_px(wide_svg: str | bytes) -> int:
+    """The viewport width below which a figure shows its narrow variant (its <picture>'s media query).
+
+    It is where the wide variant's smallest text would fall under MIN_TEXT_PX: the content width that
+    text needs, plus the page's margins; at least one more than the phone's, at most the tablet's.
+    """
+    sizes = glyph_sizes(wide_svg)
+    if not sizes:
+        return PHONE_WIDTH_PX + 1
+    needed = MIN_TEXT_PX * viewbox_width(wide_svg) / min(sizes)
+    return max(PHONE_WIDTH_PX + 1, min(TABLET_PX - 1, math.ceil(needed) + PAGE_MARGINS_PX))

@@ -243,13 +243,15 @@ def _with_narrow(fig: SiteFigure, theme: str, img: str, relative) -> str:
     narrow = fig.file(f".{theme}.narrow.svg")
     if narrow is None:
         return img
+    wide = fig.file(f".{theme}.svg")
     try:
         w, h = svgtext.css_size(Path(fig.files[narrow]).read_bytes())
+        below = svgtext.narrow_below_px(Path(fig.files[wide]).read_bytes())
     except OSError as exc:
-        raise ValueError(f"figure {fig.id}: cannot read {narrow}: {exc.strerror}") from None
+        raise ValueError(f"figure {fig.id}: cannot read {exc.filename}: {exc.strerror}") from None
     except svgtext.SvgTextError as exc:
-        raise ValueError(f"figure {fig.id}: {narrow}: {exc}") from None
-    return (f'<picture><source media="(max-width: {svgtext.NARROW_MAX_VIEWPORT_PX}px)" '
+        raise ValueError(f"figure {fig.id}: {narrow} or {wide}: {exc}") from None
+    return (f'<picture><source media="(max-width: {below - 1}px)" '
             f'srcset="{relative(fig.site_path(narrow))}" width="{w}" height="{h}">{img}</picture>')
 
 

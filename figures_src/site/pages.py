@@ -91,19 +91,48 @@ def claims_section(fig: SiteFigure) -> list[str]:
     return [*lines, ""]
 
 
-def gallery_page(figures: dict[str, SiteFigure]) -> str:
+GALLERY_REST = "Only in the gallery"
+
+
+def gallery_page(figures: dict[str, SiteFigure], sections: list[tuple[str, list[str]]] | None = None) -> str:
+    """The gallery: a heading per page, in reading order, with its figures in the order they appear there.
+
+    `sections` are (page title, figure ids) in reading order (assemble.reading_order); a figure shown on
+    several pages is listed under the first; the figures on no page come last. Each item says whether it
+    is a still or an animation.
+    """
     lines = ["---", "title: Gallery of figures", "---", "", "# Gallery of figures", "",
-             "Every figure and animation of the site, each with its own page: the numbers it shows, "
-             "downloads, and how to cite it.", "", '<div class="sav-gallery">']
-    for k, fig in enumerate(figures.values()):
-        first = k < 3
-        if fig.file(".light.png") and fig.file(".dark.png"):
-            imgs = _thumb(fig, ".light.png", "#only-light", first) + _thumb(fig, ".dark.png", "#only-dark", first)
-        else:
-            imgs = _thumb(fig, ".light.png", "", first) or _thumb(fig, ".poster.png", "", first)
-        lines.append(f'<a class="sav-gallery__item" href="{fig.id}/">{imgs}<span>{html.escape(fig.caption)}</span></a>')
-    lines += ["</div>", ""]
+             "Every figure and animation of the site, page by page in reading order, each with its own page: "
+             "the numbers it shows, downloads, and how to cite it.", ""]
+    placed: set[str] = set()
+    groups = []
+    for title, ids in sections or []:
+        ids = [i for i in ids if i in figures and i not in placed]
+        placed.update(ids)
+        if ids:
+            groups.append((title, ids))
+    rest = [i for i in figures if i not in placed]
+    if rest:
+        groups.append((GALLERY_REST if groups else "All figures", rest))
+    k = 0
+    for title, ids in groups:
+        lines += [f"## {html.escape(title)}", "", '<div class="sav-gallery">']
+        for fig_id in ids:
+            lines.append(_gallery_item(figures[fig_id], first=k < 3))
+            k += 1
+        lines += ["</div>", ""]
     return "\n".join(lines)
+
+
+def _gallery_item(fig: SiteFigure, first: bool) -> str:
+    if fig.file(".light.png") and fig.file(".dark.png"):
+        imgs = _thumb(fig, ".light.png", "#only-light", first) + _thumb(fig, ".dark.png", "#only-dark", first)
+    else:
+        imgs = _thumb(fig, ".light.png", "", first) or _thumb(fig, ".poster.png", "", first)
+    kind = "animation" if fig.kind == "manim" else "still"
+    badge = f'<span class="sav-gallery__badge sav-gallery__badge--{kind}">{"▶ Animation" if kind == "animation" else "Still"}</span>'
+    return (f'<a class="sav-gallery__item sav-gallery__item--{kind}" href="{fig.id}/">{imgs}{badge}'
+            f'<span>{html.escape(fig.caption)}</span></a>')
 
 
 def _thumb(fig: SiteFigure, suffix: str, palette: str, first_row: bool) -> str:
