@@ -75,6 +75,7 @@ def themed(theme: str, fig_id: str):
 SAVE_OPTIONS = {"bbox_inches": "tight", "pad_inches": 0.08}
 NARROW_TARGET_PX = svgtext.MIN_TEXT_PX + 0.3  # a little above the rule, so that rounding never breaks it
 MAX_TEXT_SCALE = 3.0
+MIN_NARROW_WIDTH = 3.0  # inches: a narrow variant is never made narrower than this
 
 
 class FigureTextError(ValueError):
@@ -124,21 +125,27 @@ def _enlarged_svg(fig, fig_id: str, theme: str) -> bytes:
     """The figure's SVG with every text enlarged by one factor until its smallest is readable on the phone.
 
     Enlarged text widens the tight bounding box, which shrinks the figure on screen, so the factor is
-    found in a few rounds; each round starts from the sizes the module gave.
+    found in a few rounds; each round starts from the sizes the module gave. Where larger text only
+    widens the figure as much (a label past the axes' edge), the figure is made narrower instead.
     """
     texts = [t for t in fig.findobj(Text) if t.get_text().strip()]
     base = [t.get_fontsize() for t in texts]
     for t in texts:  # a long line breaks inside the figure rather than widen it (which would shrink it all)
         t.set_wrap(True)
-    scale, svg = 1.0, _svg(fig)
-    for _round in range(8):
+    scale, svg, before = 1.0, _svg(fig), None
+    for _round in range(14):
         px = _phone_px(svg)
         if px >= NARROW_TARGET_PX:
             return svg
-        scale = min(MAX_TEXT_SCALE, scale * NARROW_TARGET_PX / px * 1.01)
-        for t, size in zip(texts, base, strict=True):
-            t.set_fontsize(size * scale)
-        svg = _svg(fig)
+        w, h = fig.get_size_inches()
+        if (scale >= MAX_TEXT_SCALE or (before is not None and px < before * 1.02)) and w > MIN_NARROW_WIDTH:
+            # larger text only widens the figure as much (text at its edges): make the figure narrower instead
+            fig.set_size_inches(max(MIN_NARROW_WIDTH, w * 0.85), h)
+        else:
+            scale = min(MAX_TEXT_SCALE, scale * NARROW_TARGET_PX / px * 1.01)
+            for t, size in zip(texts, base, strict=True):
+                t.set_fontsize(size * scale)
+        before, svg = px, _svg(fig)
     plt.close(fig)
     raise FigureTextError(f"{fig_id} ({theme}): even with its text {scale:.2f}x larger, its smallest text is "
                           f"{_phone_px(svg):.1f} px on a {svgtext.PHONE_WIDTH_PX} px phone; give save() a narrow "

@@ -97,7 +97,7 @@ def test_a_module_s_own_narrow_layout_is_applied_before_the_text_is_checked(tmp_
 def test_text_that_cannot_be_made_readable_is_an_error_naming_the_figure(tmp_path):
     long = "a very long line of text that spans far more than the width of any phone screen " * 4
     with mpl.themed("light", "hopeless"), pytest.raises(mpl.FigureTextError, match="hopeless"):
-        fig = _figure(6, label=long)
+        fig = _figure(3, label=long)
         mpl.MAX_TEXT_SCALE, old = 1.2, mpl.MAX_TEXT_SCALE
         try:
             mpl.save(fig, tmp_path, "hopeless", "light", formats=("svg",))

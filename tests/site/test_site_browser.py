@@ -279,12 +279,14 @@ FIGURE_TEXT = r"""async () => {
   return out;
 }"""
 
-# At the phone's width: each display formula, whether it is wider than its box, whether that box scrolls
-# and shows a cue (a background: the scroll shadows of site.css), and its right edge.
-DISPLAY_MATH = """() => [...document.querySelectorAll("article .katex-display")].map(e => {
+# At the phone's width: each display formula's box (Material's div.arithmatex, else the .katex-display),
+# whether the formula is wider than it, whether it scrolls and shows a cue (a background: the scroll
+# shadows of site.css), and its right edge.
+DISPLAY_MATH = """() => [...document.querySelectorAll("article .katex-display")].map(d => {
+  const e = d.closest(".arithmatex") || d;  // Material's box for the formula, if it has one
   const cs = getComputedStyle(e);
   return {
-    tex: (e.querySelector("annotation") || e).textContent.trim().slice(0, 60),
+    tex: (d.querySelector("annotation") || d).textContent.trim().slice(0, 60),
     overflows: e.scrollWidth > e.clientWidth + 1,
     scrolls: ["auto", "scroll"].includes(cs.overflowX),
     cue: cs.backgroundImage !== "none",
