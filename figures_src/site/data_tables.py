@@ -116,9 +116,10 @@ def data_tables(data: dict) -> str:
         elif isinstance(v, dict) and v and set(v) <= set(labels) and all(
                 isinstance(r, dict) and r and set(r) <= set(labels) and all(map(_is_number, r.values()))
                 for r in v.values()):
+            order = [k for k in labels if k in v]  # the sentence's order, not the JSON's alphabetical one
             cols = [k for k in labels if any(k in r for r in v.values())]
-            rows = [[r.get(c, "") for c in cols] for r in v.values()]
-            blocks.append(_grid(name, rows, [label(k, labels) for k in v], [label(k, labels) for k in cols]))
+            rows = [[v[k].get(c, "") for c in cols] for k in order]
+            blocks.append(_grid(name, rows, [label(k, labels) for k in order], [label(k, labels) for k in cols]))
         elif isinstance(v, dict) and v:
             for k, x in v.items():
                 visit(f"{name}.{k}", x)

@@ -90,10 +90,11 @@ def test_a_matrix_over_the_sentence_is_a_grid_with_row_and_column_words():
 
 
 def test_a_dict_of_dicts_over_the_words_is_a_grid_too():
-    weight = {"the": {"the": 0.25, "animal": 0.75}, "the_2": {"the": 1.0, "animal": 0.0}}
+    weight = {"animal": {"the": 0.5, "animal": 0.5}, "the": {"the": 0.25, "animal": 0.75},
+              "the_2": {"the": 1.0, "animal": 0.0}}  # as the JSON has them: alphabetical
     [grid] = tables(data_tables({"tokens": ["The", "animal", "the"], "weight": weight}))[1:]
     assert grid["rows"] == [["row \\ column", "The", "animal"], ["The", "0.250", "0.750"],
-                            ["the (2nd)", "1.000", "0.000"]]
+                            ["animal", "0.500", "0.500"], ["the (2nd)", "1.000", "0.000"]]  # in sentence order
 
 
 def test_a_matrix_without_words_is_numbered_and_no_header_cell_is_empty():
