@@ -239,6 +239,7 @@ def _with_narrow(fig: SiteFigure, theme: str, img: str, relative) -> str:
 
     The <img> keeps its src (and its #only-light / #only-dark, which the palette's CSS reads); the
     <source> gives its own size, so the page keeps the narrow variant's proportions before it loads.
+    Only a screen uses it: paper (the print page, `make pdf`) gets the wide figure.
     """
     narrow = fig.file(f".{theme}.narrow.svg")
     if narrow is None:
@@ -251,7 +252,7 @@ def _with_narrow(fig: SiteFigure, theme: str, img: str, relative) -> str:
         raise ValueError(f"figure {fig.id}: cannot read {exc.filename}: {exc.strerror}") from None
     except svgtext.SvgTextError as exc:
         raise ValueError(f"figure {fig.id}: {narrow} or {wide}: {exc}") from None
-    return (f'<picture><source media="(max-width: {below - 1}px)" '
+    return (f'<picture><source media="screen and (max-width: {below - 1}px)" '
             f'srcset="{relative(fig.site_path(narrow))}" width="{w}" height="{h}">{img}</picture>')
 
 

@@ -19,9 +19,8 @@ page's HTML into print_page/index.html and fixes the URLs of <a href> and
   it an href relative to the print page;
 - a link to the home page names index.html (the plugin would turn "../"
   into the anchor "#.");
-- a figure's narrow variant (a <source srcset> in its <picture>) is dropped:
-  paper shows the wide one;
-- the other URLs the plugin does not move (<link href>, <source src>...)
+- the other URLs the plugin does not move (<link href>, <source src>, the
+  <source srcset> of a figure's narrow variant, which only a screen uses)
   are made relative to the print page at once.
 """
 
@@ -36,12 +35,10 @@ from urllib.parse import urljoin, urlsplit
 VIDEO = re.compile(r"<video\b.*?</video>", re.S | re.I)
 IMG = re.compile(r"<img\b[^>]*>", re.I)
 SRC = re.compile(r'\bsrc="([^"]*)"')
-# A figure's narrow variant (<picture><source srcset>): paper shows the wide one.
-NARROW_SOURCE = re.compile(r"<source\b[^>]*\bsrcset=[^>]*>", re.I)
 LAZY = re.compile(r'\s+loading="lazy"', re.I)
 A_HREF = re.compile(r'(<a\b[^>]*?\s)href="([^"]*)"', re.I)
 OTHER = re.compile(r"<(?:link|source|track|script|audio|iframe|embed)\b[^>]*>", re.I)
-OTHER_URL = re.compile(r'\b(src|href|poster)="([^"]*)"')
+OTHER_URL = re.compile(r'\b(src|href|poster|srcset)="([^"]*)"')  # a srcset here holds one URL (site/embed.py)
 CONFIG_BASE = re.compile(r'(<script id="__config" type="application/json">\{[^<]*?"base": )"/[^"]*"')
 PARKED = re.compile(r'\bdata-print-href="([^"]*)"')
 # A nav section as the plugin writes it when none of its pages is printed: its heading and nothing else.
@@ -79,7 +76,7 @@ def prepare(page_html: str, page_url: str, pages: set[str], printed: set[str], p
     `pages`: the URLs of all the site's pages ("" for the home page, "steps/scores/"...);
     `printed`: those the print page holds; `print_url`: the print page's own URL.
     """
-    page_html = NARROW_SOURCE.sub("", VIDEO.sub("", page_html))
+    page_html = VIDEO.sub("", page_html)
 
     def img(m: re.Match) -> str:
         tag = m.group(0)

@@ -235,7 +235,7 @@ def test_a_figure_with_a_narrow_variant_is_a_picture_that_switches_below_the_wid
     fig_a = site["fig-a"]
     fig_a.files.update({p.name: str(p) for p in paths})
     out = expand('{{ figure("fig-a") }}', site)
-    m = re.search(r'<picture><source media="\(max-width: (\d+)px\)" srcset="([^"]+)" width="(\d+)" height="(\d+)">'
+    m = re.search(r'<picture><source media="screen and \(max-width: (\d+)px\)" srcset="([^"]+)" width="(\d+)" height="(\d+)">'
                   r'<img src="([^"]+)"', out)
     assert m, out
     below, srcset, _, _, src = m.groups()
