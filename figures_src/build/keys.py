@@ -36,10 +36,18 @@ def math_fingerprint() -> str:
     return sha(numpy.__version__, *(p.read_bytes() for p in sorted(pkg.glob("*.py"))))
 
 
-def shared_fingerprint() -> str:
-    """Hash of the code every figure shares: the kit, and the figure packages' own helpers (`_*.py`)."""
+# Kit modules only one kind of figure renders with: a change to the matplotlib helpers does not
+# re-render every Manim scene, nor a change to the scene helpers every matplotlib figure.
+KIT_OF_ONE_KIND = {"mpl.py": "matplotlib", "svgtext.py": "matplotlib",
+                   "scene.py": "manim", "pieces.py": "manim", "video.py": "manim"}
+
+
+def shared_fingerprint(kind: str | None = None) -> str:
+    """Hash of the code every figure (of `kind`, if given) shares: the kit, the figure packages' helpers (`_*.py`)."""
     parts: list[bytes | str] = []
     for path in [*sorted(KIT.glob("*.py")), *registry.helper_paths()]:
+        if kind is not None and KIT_OF_ONE_KIND.get(path.name, kind) != kind and path.parent == KIT:
+            continue
         parts += [path.name, path.read_bytes()]
     return sha(*parts)
 

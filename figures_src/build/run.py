@@ -130,6 +130,7 @@ def _build_here(ids, force: bool, quality: str, jobs: int, examples, cache: Path
     figures, module_errors = registry.scan(ids)
     _stale_code()  # records the helpers the figure modules just imported, so that later edits show
     math, shared = keys.math_fingerprint(), keys.shared_fingerprint()
+    shared_by_kind = {kind: keys.shared_fingerprint(kind) for kind in registry.KINDS}
     bar = Progress(sum(len(themes_for(f, scene_themes)) for f in figures.values()), enabled=progress)
 
     results: list[Result] = []
@@ -149,7 +150,7 @@ def _build_here(ids, force: bool, quality: str, jobs: int, examples, cache: Path
             continue
         data_json = json.dumps(data, sort_keys=True)
         for theme in themes_for(fig, scene_themes):
-            key = keys.render_key(fig, data_json, theme, quality, shared)
+            key = keys.render_key(fig, data_json, theme, quality, shared_by_kind[fig.kind])
             final = figure_cache.render_dir(cache, fig.id, theme, quality, key)
             files = None if force else figure_cache.verified(final)
             if files is not None:

@@ -223,4 +223,18 @@ def render(data, out_dir, theme, quality) -> None:
         handles = [plt.Line2D([], [], color=style.token_color(tw), lw=2, marker=">", ms=6) for tw in towards]
         fig.legend(handles, [f"Apple in \u201c{txt}\u201d" for txt in data["sentences"].values()], loc="lower center",
                    ncol=2, frameon=False, fontsize=9.5, bbox_to_anchor=(0.5, 0.0))
-        mpl.save(fig, out_dir, ID, theme)
+        mpl.save(fig, out_dir, ID, theme, narrow=lambda f: _stacked(f, panels))
+
+
+def _stacked(fig, panels) -> None:
+    """The narrow layout: the three panels one above the other, each as large as in the wide one, the legend
+    in one column."""
+    block, foot, below = 3.3, 0.9, 0.85  # inches: one panel with its title and numbers, the legend, the numbers
+    width, (panel_w, panel_h) = 4.2, (0.29 * 7.2, 0.5 * 4.3)
+    height = block * len(panels) + foot
+    fig.set_size_inches(width, height)
+    for k, ax in enumerate(panels):
+        bottom = foot + block * (len(panels) - 1 - k) + below
+        ax.set_position(((width - panel_w) / 2 / width, bottom / height, panel_w / width, panel_h / height))
+    for legend in fig.legends:
+        legend.set_ncols(1)

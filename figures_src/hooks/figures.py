@@ -31,6 +31,7 @@ def on_pre_build(config) -> None:
 
 
 def on_files(files, config):
+    _state["site"].nav = assemble.nav_pages(config.nav)  # the gallery's order; on_nav gives the titles as shown
     try:
         for uri, path, content in assemble.outputs(_state["site"]):
             files.append(File.generated(config, uri, abs_src_path=path, content=content))

@@ -1,4 +1,4 @@
-"""Apple moves toward its context: toward Orange in "An Apple And An Orange", toward Phone in "An Apple Phone".
+"""Animation: Apple glides toward Orange in "An Apple And An Orange", then toward Phone in "An Apple Phone".
 
 The geometric view of attention. In a toy embedding with a fruit axis and a
 tech axis (and a grammar axis for "an" and "and", on which Apple, Orange and

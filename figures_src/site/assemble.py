@@ -57,6 +57,7 @@ class SiteBuild:
     pack: dict = field(default_factory=dict)  # uri, path, count, size
     docs: str = ""  # the docs folder (its mkdocs.yml beside it gives the slides their reading order)
     deck: list[dict] = field(default_factory=list)  # the slide deck's files: uri, path, size
+    texts: dict[str, str] = field(default_factory=dict)  # source path -> Markdown, of docs/**/*.md
 
 
 def figure_report(quality: str) -> Report:
@@ -107,7 +108,38 @@ def prepare(docs_dir: str | os.PathLike, site_url: str | None) -> SiteBuild:
             embed.check(text, src, figures)
         except embed.EmbedError as exc:
             raise SiteError(str(exc)) from None
-    return SiteBuild(report, figures, build_info(site_url, site_version()), docs=str(docs))
+    return SiteBuild(report, figures, build_info(site_url, site_version()), docs=str(docs), texts=texts)
+
+
+def nav_pages(nav) -> list[tuple[str, str]]:
+    """(source path, title) of every page of a MkDocs `nav` setting (mkdocs.yml), in reading order."""
+    out: list[tuple[str, str]] = []
+
+    def walk(item, title: str = "") -> None:
+        if isinstance(item, str):
+            out.append((item, title or item))
+        elif isinstance(item, dict):
+            for t, sub in item.items():
+                walk(sub, str(t))
+        elif isinstance(item, list):
+            for sub in item:
+                walk(sub)
+
+    walk(nav or [])
+    return out
+
+
+def reading_order(nav: list[tuple[str, str]], texts: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """(page title, the figure ids it embeds, in the order they appear) for each page of `nav` with figures."""
+    out = []
+    for src, title in nav:
+        ids = []
+        for name, args in embed.references(texts.get(src, ""), src):
+            if name == "figure" and args and args[0] not in ids:
+                ids.append(args[0])
+        if ids:
+            out.append((title, ids))
+    return out
 
 
 def outputs(site: SiteBuild) -> list[tuple[str, str | None, str | bytes | None]]:
@@ -120,7 +152,7 @@ def outputs(site: SiteBuild) -> list[tuple[str, str | None, str | bytes | None]]
             out.append((fig.site_path(name), path, None))
         meta = site.report.figures[fig.id]
         out.append((f"figures/{fig.id}/index.md", None, pages.figure_page(fig, site.info, meta["source"])))
-    out.append(("figures/index.md", None, pages.gallery_page(site.figures)))
+    out.append(("figures/index.md", None, pages.gallery_page(site.figures, reading_order(site.nav, site.texts))))
     # The trained model for the browser ("Try your own sentence"), from attention_ref's committed weights.
     out += [(uri, None, blob) for uri, blob in sorted(export_tiny_model().items())]
     try:

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..kit import vtt
+from ..kit import svgtext, vtt
 from ..kit.formats import FORMATS, fmt
 from ..kit.jsonable import lookup
 from .images import png_size
@@ -224,16 +224,37 @@ def figure(fig: SiteFigure, *, relative) -> str:
                 raise ValueError(f"figure {fig.id} has no {theme} SVG (was the figure build run?)")
             w, h = png_size(fig.files.get(name.replace(".svg", ".png"), ""))
             size = f' width="{w // 2}" height="{h // 2}"' if w else ""
-            imgs.append(
-                f'<img src="{relative(fig.site_path(name))}#only-{theme}" alt="{alt}"{size} '
-                f'loading="lazy" decoding="async">'
-            )
+            img = (f'<img src="{relative(fig.site_path(name))}#only-{theme}" alt="{alt}"{size} '
+                   f'loading="lazy" decoding="async">')
+            imgs.append(_with_narrow(fig, theme, img, relative))
         body = f'<a class="sav-figure__link" href="{page}">{"".join(imgs)}</a>'
     return (
         f'<figure class="sav-figure sav-figure--{fig.kind}" id="fig-{fig.id}">{body}'
         f'<figcaption>{caption} <a class="sav-figure__more" href="{page}">Figure page, numbers and downloads</a>'
         f"</figcaption></figure>"
     )
+
+
+def _with_narrow(fig: SiteFigure, theme: str, img: str, relative) -> str:
+    """The <img>, in a <picture> that shows the figure's narrow variant on a narrow screen, if it has one.
+
+    The <img> keeps its src (and its #only-light / #only-dark, which the palette's CSS reads); the
+    <source> gives its own size, so the page keeps the narrow variant's proportions before it loads.
+    Only a screen uses it: paper (the print page, `make pdf`) gets the wide figure.
+    """
+    narrow = fig.file(f".{theme}.narrow.svg")
+    if narrow is None:
+        return img
+    wide = fig.file(f".{theme}.svg")
+    try:
+        w, h = svgtext.css_size(Path(fig.files[narrow]).read_bytes())
+        below = svgtext.narrow_below_px(Path(fig.files[wide]).read_bytes())
+    except OSError as exc:
+        raise ValueError(f"figure {fig.id}: cannot read {exc.filename}: {exc.strerror}") from None
+    except svgtext.SvgTextError as exc:
+        raise ValueError(f"figure {fig.id}: {narrow} or {wide}: {exc}") from None
+    return (f'<picture><source media="screen and (max-width: {below - 1}px)" '
+            f'srcset="{relative(fig.site_path(narrow))}" width="{w}" height="{h}">{img}</picture>')
 
 
 def video_html(fig: SiteFigure, relative) -> str:

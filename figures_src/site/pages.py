@@ -10,12 +10,13 @@ from __future__ import annotations
 import html
 
 from ..core.identity import SITE_TITLE, BuildInfo
-from ..kit.formats import fmt
+from .data_tables import data_tables
 from .embed import SiteFigure
 from .images import png_size
 
 DOWNLOADS = (
     (".light.svg", "SVG, light"), (".dark.svg", "SVG, dark"),
+    (".light.narrow.svg", "SVG for narrow screens, light"), (".dark.narrow.svg", "SVG for narrow screens, dark"),
     (".light.png", "PNG 2×, light"), (".dark.png", "PNG 2×, dark"),
     (".light.pdf", "PDF, light"), (".dark.pdf", "PDF, dark"),
     (".mp4", "MP4 video"), (".gif", "GIF"), (".poster.png", "Poster (PNG)"),
@@ -91,19 +92,49 @@ def claims_section(fig: SiteFigure) -> list[str]:
     return [*lines, ""]
 
 
-def gallery_page(figures: dict[str, SiteFigure]) -> str:
+GALLERY_REST = "Only in the gallery"
+
+
+def gallery_page(figures: dict[str, SiteFigure], sections: list[tuple[str, list[str]]] | None = None) -> str:
+    """The gallery: a heading per page, in reading order, with its figures in the order they appear there.
+
+    `sections` are (page title, figure ids) in reading order (assemble.reading_order); a figure shown on
+    several pages is listed under the first; the figures on no page come last. Each item says whether it
+    is a still or an animation.
+    """
     lines = ["---", "title: Gallery of figures", "---", "", "# Gallery of figures", "",
-             "Every figure and animation of the site, each with its own page: the numbers it shows, "
-             "downloads, and how to cite it.", "", '<div class="sav-gallery">']
-    for k, fig in enumerate(figures.values()):
-        first = k < 3
-        if fig.file(".light.png") and fig.file(".dark.png"):
-            imgs = _thumb(fig, ".light.png", "#only-light", first) + _thumb(fig, ".dark.png", "#only-dark", first)
-        else:
-            imgs = _thumb(fig, ".light.png", "", first) or _thumb(fig, ".poster.png", "", first)
-        lines.append(f'<a class="sav-gallery__item" href="{fig.id}/">{imgs}<span>{html.escape(fig.caption)}</span></a>')
-    lines += ["</div>", ""]
+             "Every figure and animation of the site, page by page in reading order, each with its own page: "
+             "the numbers it shows, downloads, and how to cite it.", ""]
+    placed: set[str] = set()
+    groups = []
+    for title, ids in sections or []:
+        ids = [i for i in ids if i in figures and i not in placed]
+        placed.update(ids)
+        if ids:
+            groups.append((title, ids))
+    rest = [i for i in figures if i not in placed]
+    if rest:
+        groups.append((GALLERY_REST if groups else "All figures", rest))
+    k = 0
+    for title, ids in groups:
+        lines += [f"## {html.escape(title)}", "", '<div class="sav-gallery">']
+        for fig_id in ids:
+            lines.append(_gallery_item(figures[fig_id], first=k < 3))
+            k += 1
+        lines += ["</div>", ""]
     return "\n".join(lines)
+
+
+def _gallery_item(fig: SiteFigure, first: bool) -> str:
+    if fig.file(".light.png") and fig.file(".dark.png"):
+        imgs = _thumb(fig, ".light.png", "#only-light", first) + _thumb(fig, ".dark.png", "#only-dark", first)
+    else:
+        imgs = _thumb(fig, ".light.png", "", first) or _thumb(fig, ".poster.png", "", first)
+    kind = "animation" if fig.kind == "manim" else "still"
+    label = "▶ Animation" if kind == "animation" else "Still"
+    badge = f'<span class="sav-gallery__badge sav-gallery__badge--{kind}">{label}</span>'
+    return (f'<a class="sav-gallery__item sav-gallery__item--{kind}" href="{fig.id}/">{imgs}{badge}'
+            f'<span>{html.escape(fig.caption)}</span></a>')
 
 
 def _thumb(fig: SiteFigure, suffix: str, palette: str, first_row: bool) -> str:
@@ -117,41 +148,6 @@ def _thumb(fig: SiteFigure, suffix: str, palette: str, first_row: bool) -> str:
     loading = 'fetchpriority="high"' if first_row and palette != "#only-dark" else 'loading="lazy"'
     alt = html.escape(fig.alt, quote=True)
     return f'<img src="{fig.id}/{name}{palette}" alt="{alt}" width="{w}" height="{h}" {loading}>'
-
-
-def data_tables(data: dict) -> str:
-    """The data as Markdown tables: scalars in one table, each list of numbers as a row or matrix."""
-    scalars, blocks = [], []
-    for key, v in data.items():
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            scalars.append(f"| `{key}` | {fmt(v, 'f3') if isinstance(v, float) else v} |")
-        elif isinstance(v, str):
-            scalars.append(f"| `{key}` | {html.escape(v)} |")
-        elif isinstance(v, dict) and v and all(isinstance(x, (int, float)) for x in v.values()):
-            head = "| " + " | ".join(f"`{k}`" for k in v) + " |"
-            row = "| " + " | ".join(_num(x) for x in v.values()) + " |"
-            blocks.append(f"**`{key}`**\n\n{head}\n|{'---|' * len(v)}\n{row}")
-        elif isinstance(v, list) and v and all(isinstance(x, (int, float)) for x in v):
-            blocks.append(f"**`{key}`**: " + ", ".join(_num(x) for x in v))
-        elif isinstance(v, list) and v and all(_numbers(r) for r in v):
-            # a matrix: rows and columns numbered from 1, so that no header cell is empty
-            rows = "\n".join(f"| {i} | " + " | ".join(_num(x) for x in r) + " |" for i, r in enumerate(v, 1))
-            width = max(len(r) for r in v)
-            head = "| row | " + " | ".join(str(j) for j in range(1, width + 1)) + " |"
-            blocks.append(f"**`{key}`** ({len(v)} × {width})\n\n{head}\n|---|{'---|' * width}\n{rows}")
-    out = []
-    if scalars:
-        out.append("| key | value |\n|---|---|\n" + "\n".join(scalars))
-    out += blocks
-    return "\n\n".join(out) or "_This figure shows no numbers._"
-
-
-def _numbers(row) -> bool:
-    return isinstance(row, list) and all(isinstance(x, (int, float)) for x in row)
-
-
-def _num(x) -> str:
-    return fmt(x, "f3") if isinstance(x, float) else str(x)
 
 
 def _yaml(text: str) -> str:

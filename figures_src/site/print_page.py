@@ -19,7 +19,8 @@ page's HTML into print_page/index.html and fixes the URLs of <a href> and
   it an href relative to the print page;
 - a link to the home page names index.html (the plugin would turn "../"
   into the anchor "#.");
-- the other URLs the plugin does not move (<link href>, <source src>...)
+- the other URLs the plugin does not move (<link href>, <source src>, the
+  <source srcset> of a figure's narrow variant, which only a screen uses)
   are made relative to the print page at once.
 """
 
@@ -37,7 +38,7 @@ SRC = re.compile(r'\bsrc="([^"]*)"')
 LAZY = re.compile(r'\s+loading="lazy"', re.I)
 A_HREF = re.compile(r'(<a\b[^>]*?\s)href="([^"]*)"', re.I)
 OTHER = re.compile(r"<(?:link|source|track|script|audio|iframe|embed)\b[^>]*>", re.I)
-OTHER_URL = re.compile(r'\b(src|href|poster)="([^"]*)"')
+OTHER_URL = re.compile(r'\b(src|href|poster|srcset)="([^"]*)"')  # a srcset here holds one URL (site/embed.py)
 CONFIG_BASE = re.compile(r'(<script id="__config" type="application/json">\{[^<]*?"base": )"/[^"]*"')
 PARKED = re.compile(r'\bdata-print-href="([^"]*)"')
 # A nav section as the plugin writes it when none of its pages is printed: its heading and nothing else.

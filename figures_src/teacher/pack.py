@@ -49,6 +49,7 @@ LIGHT_SCENE_FILES = (".mp4", ".poster.png", ".captions.vtt", ".chapters.vtt")
 
 # What each kind of file is for, by the end of its name (the README's "What is inside").
 FILE_KINDS = (
+    (".narrow.svg", "vector laid out for a narrow screen (a phone): the same figure with larger text"),
     (".light.svg", "vector, light background: slides, web pages; scales to any size"),
     (".dark.svg", "vector, dark background: slides with a dark theme"),
     (".light.pdf", "vector, light background: LaTeX and Beamer (\\includegraphics)"),

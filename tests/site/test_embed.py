@@ -224,3 +224,30 @@ def test_code_does_not_hide_the_macros_around_it(site):
 def test_references_lists_every_call_in_order():
     md = '{{ figure("a") }} and {{ value("b", "k.0", "pct") }} `{{ figure("c") }}`'
     assert embed.references(md) == [("figure", ("a",)), ("value", ("b", "k.0", "pct"))]
+
+
+def test_a_figure_with_a_narrow_variant_is_a_picture_that_switches_below_the_width_it_needs(site, tmp_path):
+    """The narrow SVG is the <source> of a <picture> (its own size), shown below the viewport width where the
+    wide SVG's smallest text would be under 9 px; the <img> keeps its src and palette mark."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from figures_src.kit import mpl
+
+    with mpl.themed("light", "fig-a"):
+        fig, ax = plt.subplots(figsize=(7.2, 3))
+        ax.text(0.1, 0.5, "small words", fontsize=8)
+        paths = mpl.save(fig, tmp_path, "fig-a", "light", formats=("svg",))
+    assert [p.name for p in paths] == ["fig-a.light.svg", "fig-a.light.narrow.svg"]
+    fig_a = site["fig-a"]
+    fig_a.files.update({p.name: str(p) for p in paths})
+    out = expand('{{ figure("fig-a") }}', site)
+    m = re.search(r'<picture><source media="screen and \(max-width: (\d+)px\)" srcset="([^"]+)" '
+                  r'width="(\d+)" height="(\d+)"><img src="([^"]+)"', out)
+    assert m, out
+    below, srcset, _, _, src = m.groups()
+    assert srcset == "../figures/fig-a/fig-a.light.narrow.svg" and src.endswith("fig-a.light.svg#only-light")
+    assert 390 < int(below) < 960
+    assert out.count("<picture>") == 1  # the dark variant has no narrow one here: a plain <img>

@@ -109,6 +109,15 @@ def test_only_the_light_image_is_printed_without_its_palette_mark():
     assert "only-light" not in out and 'loading="lazy"' not in out
 
 
+def test_a_narrow_variant_stays_for_a_phone_with_its_url_made_relative_to_the_print_page():
+    pic = ('<picture><source media="screen and (max-width: 500px)" srcset="../../figures/x/x.light.narrow.svg" '
+           'width="4" height="3"><img src="../../figures/x/x.light.svg#only-light" alt="a"></picture>')
+    out = prepare(pic)
+    assert 'srcset="../figures/x/x.light.narrow.svg"' in out  # from print_page/, not from steps/softmax/
+    assert 'media="screen and (max-width: 500px)"' in out  # paper gets the wide figure
+    assert 'src="../../figures/x/x.light.svg"' in out
+
+
 def test_a_video_becomes_its_still():
     out = prepare(VIDEO)
     assert "<video" not in out and "<source" not in out and "<track" not in out

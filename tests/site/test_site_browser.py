@@ -16,6 +16,11 @@ page (the pages of docs/, the notebooks, each figure's page and the gallery):
   switching with Material's own palette toggle, the dark ones;
 - at 390 px wide nothing scrolls sideways (a wide table or formula in its own
   scroll container is fine);
+- at 390 px every word and number drawn in a figure is at least 9 CSS px high
+  (for an <img> SVG: each glyph's font size in the SVG the browser chose, a
+  narrow variant included, times the image's shown width over its viewBox
+  width; for an inline SVG: each <text>'s height on screen), and no display
+  formula is cut off: one wider than the column scrolls, with a shadow as cue;
 
 and with prefers-reduced-motion the videos give way to their still images.
 
@@ -230,6 +235,65 @@ OVERFLOW = """width => {
   return {scrollWidth: document.documentElement.scrollWidth, offenders: out};
 }"""
 
+# At the phone's width: the smallest text of every figure image (an <img> SVG: each glyph's font size in
+# the SVG the browser chose for it, times its shown width over its viewBox width; an inline SVG: each
+# <text>'s height on screen). Glyphs are <use>s outside <defs>; their size is 100 x the scales above them
+# (figures_src/kit/svgtext.py does the same in Python).
+FIGURE_TEXT = r"""async () => {
+  const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).display !== "none"
+    && getComputedStyle(e).visibility !== "hidden";
+  const article = document.querySelector("article") || document.body;
+  const fetched = {};
+  const out = [];
+  for (const img of article.querySelectorAll("img")) {
+    const url = (img.currentSrc || img.src).split("#")[0];
+    if (!/\.svg$/.test(url) || !shown(img)) continue;
+    fetched[url] = fetched[url] || fetch(url).then(r => r.text());
+    const doc = new DOMParser().parseFromString(await fetched[url], "image/svg+xml");
+    const box = (doc.documentElement.getAttribute("viewBox") || "").trim().split(/[\s,]+/).map(Number);
+    let smallest = Infinity, glyphs = 0;
+    const walk = (e, s) => {
+      if (e.localName === "defs") return;
+      const m = /scale\(\s*([-+0-9.eE]+)/.exec(e.getAttribute("transform") || "");
+      if (m) s *= Math.abs(parseFloat(m[1]));
+      if (e.localName === "use") { smallest = Math.min(smallest, 100 * s); glyphs += 1; }
+      for (const c of e.children) walk(c, s);
+    };
+    walk(doc.documentElement, 1);
+    if (!glyphs) continue;
+    const px = smallest * img.getBoundingClientRect().width / box[2];
+    out.push({what: url.split("/").pop(), px, glyphs});
+  }
+  for (const svg of article.querySelectorAll("svg")) {
+    if (svg.closest(".katex, .md-icon, .twemoji, .headerlink, button") || !shown(svg)) continue;
+    let smallest = Infinity, texts = 0, sample = "";
+    for (const t of svg.querySelectorAll("text")) {
+      const h = t.getBoundingClientRect().height;
+      if (!shown(t) || !t.textContent.trim() || h === 0) continue;
+      texts += 1;
+      if (h < smallest) { smallest = h; sample = t.textContent.trim().slice(0, 20); }
+    }
+    if (texts) out.push({what: `inline svg in ${(svg.closest("[id]") || {}).id || "the page"} ("${sample}")`,
+                         px: smallest, glyphs: texts});
+  }
+  return out;
+}"""
+
+# At the phone's width: each display formula's box (Material's div.arithmatex, else the .katex-display),
+# whether the formula is wider than it, whether it scrolls and shows a cue (a background: the scroll
+# shadows of site.css), and its right edge.
+DISPLAY_MATH = """() => [...document.querySelectorAll("article .katex-display")].map(d => {
+  const e = d.closest(".arithmatex") || d;  // Material's box for the formula, if it has one
+  const cs = getComputedStyle(e);
+  return {
+    tex: (d.querySelector("annotation") || d).textContent.trim().slice(0, 60),
+    overflows: e.scrollWidth > e.clientWidth + 1,
+    scrolls: ["auto", "scroll"].includes(cs.overflowX),
+    cue: cs.backgroundImage !== "none",
+    right: e.getBoundingClientRect().right,
+  };
+})"""
+
 AXE_RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   const why = n => n.failureSummary ? " :: " + n.failureSummary.split("\\n").slice(1, 2).join("").trim() : "";
@@ -259,6 +323,8 @@ class PageReport:
     axe: list[dict] = field(default_factory=list)
     axe_dark: list[dict] | None = None  # only on the pages picked for it
     overflow: dict = field(default_factory=lambda: {"scrollWidth": 0, "offenders": []})
+    figure_text: list[dict] = field(default_factory=list)  # at the phone's width
+    display_math: list[dict] = field(default_factory=list)  # at the phone's width
     reduced: list[dict] | None = None  # only on pages with a video
 
 
@@ -393,6 +459,8 @@ class Crawl:
     async def _phone(self, page, r: PageReport) -> None:
         await page.evaluate(LOAD_IMAGES)  # their sizes settle the layout
         r.overflow = await page.evaluate(OVERFLOW, PHONE_WIDTH)
+        r.figure_text = await page.evaluate(FIGURE_TEXT)
+        r.display_math = await page.evaluate(DISPLAY_MATH)
 
     async def _reduced(self, page, r: PageReport) -> None:
         await page.evaluate(LOAD_IMAGES)
@@ -440,6 +508,7 @@ def crawl(built_site, site_url):
         f"\nbrowser crawl: {len(reports)} pages, {sum(len(r.images) for r in reports.values())} images, "
         f"{sum(len(r.videos) for r in reports.values())} videos, {len(c.blocked | c.escaped)} request(s) to other "
         f"hosts, in {elapsed:.0f} s"
+        + _smallest_text(reports.values())
         + "".join(f"\n  axe {rule} ({impact}): {len(p)} page(s)" for (rule, impact), p in sorted(rules.items()))
     )
     return c, reports
@@ -533,6 +602,34 @@ def fits_a_phone(r: PageReport) -> list[str]:
     return [f"{o['scrollWidth']} px wide at {PHONE_WIDTH} px; sticking out: {o['offenders']}"]
 
 
+MIN_TEXT_PX = 9.0  # the issue's rule: no word or number in a figure under 9 CSS px on a 390 px phone
+
+
+def readable_figures(r: PageReport) -> list[str]:
+    return [f"{t['what']}: its smallest text is {t['px']:.1f} px high at {PHONE_WIDTH} px (at least {MIN_TEXT_PX})"
+            for t in r.figure_text if t["px"] < MIN_TEXT_PX]
+
+
+def display_math_fits(r: PageReport) -> list[str]:
+    out = []
+    for m in r.display_math:
+        if m["overflows"] and not m["scrolls"]:
+            out.append(f"display math wider than the column and cut off (it does not scroll): {m['tex']}")
+        elif m["overflows"] and not m["cue"]:
+            out.append(f"display math scrolls without a visible cue: {m['tex']}")
+        if m["right"] > PHONE_WIDTH + 0.5:
+            out.append(f"display math sticks out to {m['right']:.0f} px: {m['tex']}")
+    return out
+
+
+def _smallest_text(reports) -> str:
+    texts = [(t["px"], r.path, t["what"]) for r in reports for t in r.figure_text]
+    if not texts:
+        return ""
+    px, path, what = min(texts)
+    return f"\n  smallest figure text at {PHONE_WIDTH} px: {px:.2f} px ({what} on {page_id(path)})"
+
+
 CHECKS = (
     console_and_hosts,
     images_decode,
@@ -543,6 +640,8 @@ CHECKS = (
     dark_variants,
     accessible,
     fits_a_phone,
+    readable_figures,
+    display_math_fits,
 )
 params = pytest.mark.parametrize("path", PAGES, ids=page_id)
 
@@ -589,6 +688,16 @@ def test_dark_palette_toggle_shows_the_dark_figures(report, path):
 @params
 def test_no_accessibility_violation(report, path):
     _assert(accessible(report), path)
+
+
+@params
+def test_figure_text_is_at_least_9_px_on_a_phone(report, path):
+    _assert(readable_figures(report), path)
+
+
+@params
+def test_display_math_scrolls_with_a_cue_or_fits_on_a_phone(report, path):
+    _assert(display_math_fits(report), path)
 
 
 @params
