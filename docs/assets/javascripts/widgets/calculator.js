@@ -6,7 +6,7 @@
 //
 // Progressive enhancement: the static table stays (no script, print, downloads); the widget follows it.
 import { scaledDotProductAttention } from "../attention.js";
-import { argmax, barList, fixed, loadFigureData, onPage, pct } from "./pct.js";
+import { argmax, barList, el, fixed, loadFigureData, onPage, pct } from "./pct.js";
 
 export const FIGURE = "softmax-calculator";
 const SUB = ["₁", "₂", "₃", "₄"];
@@ -37,13 +37,6 @@ export function cells(result, dk) {
     })),
     sum: fixed(result.sum, 2),
   };
-}
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 let counter = 0;

@@ -7,16 +7,9 @@
 //
 // Progressive enhancement: the static figure stays (no script, print, downloads); the widget follows it.
 import { decodeStep, sampleIndex, softmaxWithTemperature, uniformDraws } from "../decoding.js";
-import { argmax, barList, loadFigureData, onPage, pct } from "./pct.js";
+import { argmax, barList, el, loadFigureData, onPage, pct } from "./pct.js";
 
 export const FIGURE = "generation-steps";
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 /** The word chosen after the prompt, its index among the candidates, and the u drawn (null for greedy). */
 export function chooseNext(next, mode, seed) {

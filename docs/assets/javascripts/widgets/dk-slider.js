@@ -9,7 +9,7 @@
 //
 // Progressive enhancement: the static figure stays (no script, print, downloads); the widget follows it.
 import { entropyBits, softmax } from "../attention.js";
-import { argmax, barList, f2, loadFigureData, onPage, pct } from "./pct.js";
+import { argmax, barList, el, f2, loadFigureData, onPage, pct } from "./pct.js";
 
 export const FIGURE = "softmax-pie-it";
 /** The figures the slider enhances: how to find the row of scores in each one's data, and its title. */
@@ -48,13 +48,6 @@ function dk_() {
   const span = el("span", "sav-dk__symbol");
   span.append(el("var", null, "d"), el("sub", null, "k"));
   return span;
-}
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 let counter = 0;

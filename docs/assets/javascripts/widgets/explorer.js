@@ -7,7 +7,7 @@
 //
 // Progressive enhancement: the static figure stays where it is (no script, print, downloads);
 // the widget is added after it and starts from the figure's own published data (its JSON).
-import { argmax, barList, loadFigureData, onPage, pct, rovingFocus } from "./pct.js";
+import { argmax, barList, el, loadFigureData, onPage, pct, rovingFocus } from "./pct.js";
 
 /** What each figure offers the explorer: its words, a row of weights per query, the first query. */
 export const SOURCES = {
@@ -34,13 +34,6 @@ export const SOURCES = {
 export function readout(tokens, row, query) {
   const top = argmax(row);
   return `${tokens[query]} → ${tokens[top]} ${pct(row[top])}`;
-}
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 let counter = 0;

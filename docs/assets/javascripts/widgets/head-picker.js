@@ -8,7 +8,7 @@
 //
 // Progressive enhancement: the static grid stays (no script, print, downloads); the widget follows it.
 import { readout as explorerReadout } from "./explorer.js";
-import { argmax, barList, loadFigureData, onPage, rovingFocus } from "./pct.js";
+import { argmax, barList, el, loadFigureData, onPage, rovingFocus } from "./pct.js";
 
 export const FIGURE = "multi-head-grid";
 
@@ -20,13 +20,6 @@ export function headsOf(data) {
 /** What a reader hears: the head, then the query, its top word and that weight. */
 export function readout(tokens, head, query) {
   return `${head.title}: ${explorerReadout(tokens, head.rows[query], query)}`;
-}
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 function toolbar(label, describedBy, names, className) {

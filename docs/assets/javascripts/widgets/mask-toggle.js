@@ -10,7 +10,7 @@
 //
 // Progressive enhancement: the static figure stays (no script, print, downloads); the widget follows it.
 import { scaledDotProductAttention } from "../attention.js";
-import { argmax, loadFigureData, onPage, pct } from "./pct.js";
+import { argmax, el, loadFigureData, onPage, pct } from "./pct.js";
 
 export const FIGURE = "padding-mask";
 export const PAD = "<pad>";
@@ -46,13 +46,6 @@ export function readout(data, masks, result) {
     `causal ${on(masks.causal)}, padding ${on(masks.padding)}: “${data.focus}” may attend to ${what}; ` +
     `most to “${tokens[top]}” ${pct(row[top])}`
   );
-}
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 let counter = 0;

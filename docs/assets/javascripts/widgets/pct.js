@@ -1,5 +1,5 @@
-// What the widgets share: the site's number formats (figures_src/kit/formats.py) and finding a
-// figure's published data from the figure itself. No DOM is drawn here.
+// What the widgets share: the site's number formats (figures_src/kit/formats.py), finding a
+// figure's published data from the figure itself, and the few DOM pieces every widget draws with.
 
 /**
  * A weight as a share, one decimal and %, exactly as Python's f"{100 * x:.1f}%" (the site's "pct").
@@ -182,4 +182,18 @@ export function fixed(x, digits = 2) {
   }
   if (text.startsWith("-") && Number(text) === 0) text = text.slice(1);
   return text.replace("-", "−");
+}
+
+/**
+ * A new element, the one way every widget makes its DOM.
+ * @param {string} tag e.g. "div".
+ * @param {string} [className] its class attribute, if any.
+ * @param {string} [text] its text content, if any (never parsed as HTML).
+ * @returns {HTMLElement}
+ */
+export function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
 }

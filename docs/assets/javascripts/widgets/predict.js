@@ -24,7 +24,7 @@
 // Without scripts (or without the figure's data) the block stays as written: the question, the
 // answer in its <details>, and the why sentence. With them the <details> is hidden on screen, the
 // why sentence waits until the reveal, and a polite live region reads the pick and the answer.
-import { fetchFigureData, figurePageDataUrl, fixed, onPage, pct } from "./pct.js";
+import { el, fetchFigureData, figurePageDataUrl, fixed, onPage, pct } from "./pct.js";
 
 const DIRECTIONS = ["grows", "shrinks", "stays"];
 const FORMATS = { pct, f2: (x) => fixed(x, 2) };
@@ -100,13 +100,6 @@ export function verdict(solved, spec, pick) {
   }
   const change = solved.text === "stays" ? `stays at ${solved.after}` : `${solved.text}, from ${solved.before} to ${solved.after}`;
   return `${picked}; ${says}${change}.`;
-}
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 /** The paragraph of the why sentence: the first element after the block, if it is marked so. */

@@ -6,20 +6,13 @@
 // Progressive enhancement: the static figure stays (no script, print, downloads); the widget follows it.
 import { entropyBits } from "../attention.js";
 import { softmaxWithTemperature } from "../decoding.js";
-import { argmax, barList, f2, loadFigureData, onPage, pct } from "./pct.js";
+import { argmax, barList, el, f2, loadFigureData, onPage, pct } from "./pct.js";
 
 export const FIGURE = "decoding-temperature";
 // A doubling scale: position p is the temperature 2^p, from 1/8 to 4, in quarter steps.
 const P_MIN = -3;
 const P_MAX = 2;
 const P_STEP = 0.25;
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 let counter = 0;
 
