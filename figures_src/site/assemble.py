@@ -82,7 +82,7 @@ def _last_report(quality: str) -> Report:
     return report
 
 
-def prepare(docs_dir: str | os.PathLike, site_url: str | None) -> SiteBuild:
+def prepare(docs_dir: str | os.PathLike, site_url: str | None, repo_url: str | None = None) -> SiteBuild:
     """Everything the pages need, checked before any page is rendered (see the module docstring)."""
     report = figure_report(os.environ.get("FIGURES_QUALITY", "draft"))
     figures = embed.load_site_figures(report)
@@ -102,7 +102,7 @@ def prepare(docs_dir: str | os.PathLike, site_url: str | None) -> SiteBuild:
             embed.check(text, src, figures)
         except embed.EmbedError as exc:
             raise SiteError(str(exc)) from None
-    return SiteBuild(report, figures, build_info(site_url, site_version()))
+    return SiteBuild(report, figures, build_info(site_url, site_version(), repo_url=repo_url or ""))
 
 
 def outputs(site: SiteBuild) -> list[tuple[str, str | None, str | bytes | None]]:
