@@ -83,6 +83,13 @@ def check_url(url: str, source: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def unversioned(site_url: str | None, version: str | None) -> str | None:
+    """`site_url` without the "/<version>" mike's plugin appends to it when deploying (it runs before the hooks)."""
+    if site_url and version and site_url.rstrip("/").endswith("/" + version):
+        return site_url.rstrip("/")[: -len(version)]
+    return site_url
+
+
 def configured(key: str, mkdocs_yml: Path = MKDOCS_YML) -> str:
     """The top-level `key:` of mkdocs.yml ("" when absent or unreadable)."""
     try:

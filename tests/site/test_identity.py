@@ -122,9 +122,8 @@ def test_a_figure_page_cites_its_authors_and_address_or_says_it_is_a_local_build
 def test_the_hook_writes_the_resolved_addresses_into_the_config(monkeypatch):
     from figures_src.hooks import build_info as hook
 
-    def config(**over):
-        return SimpleNamespace(site_url="https://self-attention-visually.example.org/", repo_url=None,
-                               repo_name=None, copyright="CC BY 4.0", extra={}, **over)
+    def config(site_url="https://self-attention-visually.example.org/"):
+        return SimpleNamespace(site_url=site_url, repo_url=None, repo_name=None, copyright="CC BY 4.0", extra={})
 
     monkeypatch.delenv("SITE_URL", raising=False)
     monkeypatch.delenv("REPO_URL", raising=False)
@@ -138,10 +137,15 @@ def test_the_hook_writes_the_resolved_addresses_into_the_config(monkeypatch):
     monkeypatch.setenv("REPO_URL", "https://github.com/teacher/sav")
     monkeypatch.setenv("SITE_VERSION", "2.0")
     served = hook.on_config(config())
-    assert served.site_url == REAL and served.repo_url == "https://github.com/teacher/sav"
+    assert served.repo_url == "https://github.com/teacher/sav"
     assert served.repo_name == "teacher/sav"
     assert served.extra["build"]["site_url"] == REAL + "2.0/" and served.extra["version"]["provider"] == "mike"
     assert served.extra["build"]["issues_url"] == "https://github.com/teacher/sav/issues"
+    assert served.site_url == REAL + "2.0/", "canonical links name the version"
+    # mike's plugin, which runs first, has already put the version after a site_url of mkdocs.yml
+    monkeypatch.delenv("SITE_URL")
+    again = hook.on_config(config(site_url=REAL + "2.0"))  # not .../2.0/2.0/
+    assert again.site_url == REAL + "2.0/" and again.extra["build"]["site_url"] == REAL + "2.0/"
     monkeypatch.setenv("SITE_URL", "https://sav.example.com/")
     from mkdocs.exceptions import PluginError
 

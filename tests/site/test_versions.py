@@ -21,6 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
+SITE = "https://courses.cs.state-university.edu/attention/"  # a plausible host: deploy refuses a placeholder
 
 pytestmark = pytest.mark.slow
 
@@ -43,9 +44,10 @@ def deployed(tmp_path_factory):
     run(["git", "clone", "-q", str(ROOT), str(repo)], base)
     for key, value in (("user.email", "test@example.invalid"), ("user.name", "test")):
         run(["git", "config", key, value], repo)
-    env = {**os.environ, "MIKE": str(VENV_BIN / "mike"), "FIGURES_QUALITY": "draft",
+    env = {**os.environ, "MIKE": str(VENV_BIN / "mike"), "FIGURES_QUALITY": "draft", "SITE_URL": SITE,
            "FIGURES_CACHE": str(base / "cache"), "PATH": f"{VENV_BIN}:{os.environ['PATH']}"}
     env.pop("ATTENTION_EXAMPLES", None)
+    env.pop("REPO_URL", None)
     run(["bash", "scripts/deploy.sh", "1.0"], repo, env)
     examples = repo / "attention_ref" / "examples.toml"
     text = examples.read_text(encoding="utf-8")
@@ -98,6 +100,21 @@ def test_each_version_has_its_own_figures_and_citation(deployed):
     assert old["weight"]["animal"] != pytest.approx(new["weight"]["animal"], abs=1e-6)
     assert "version 1.0" in show(repo, "1.0/index.html")
     assert "version 2.0" in show(repo, "2.0/index.html")
+
+
+def test_each_version_is_cited_at_its_own_address_on_the_site_url(deployed):
+    """SITE_URL (a real host) in every citation, canonical link and BibTeX entry, under the version's folder."""
+    repo, _ = deployed
+    for version in ("1.0", "2.0"):
+        page = show(repo, f"{version}/steps/softmax/index.html")
+        cite = re.search(r'id="cite-this-page".*?<code>(.*?)</code>', page, re.S)[1]
+        assert f"{SITE}{version}/steps/softmax/" in cite and "Local build" not in cite, cite
+        assert cite.startswith("The Self-Attention, Visually authors."), cite
+        assert f'<link rel="canonical" href="{SITE}{version}/steps/softmax/">' in page
+        figure = show(repo, f"{version}/figures/softmax-pie-it/index.html")
+        assert f"\\url{{{SITE}{version}/figures/softmax-pie-it/}}" in figure
+        changelog = show(repo, f"{version}/changelog/index.html")
+        assert "the version selector beside the site" in changelog and "local build" not in changelog
 
 
 def test_no_broken_links_or_anchors_in_any_deployed_version(deployed, tmp_path):
