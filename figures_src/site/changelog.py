@@ -234,7 +234,7 @@ def versions_sentence(deployed: bool) -> str:
         return ("the version selector beside the site's title, at the top of every page, lists them and leads "
                 "to each")
     return ("on a copy deployed with its versions, a version selector beside the site's title leads to each; "
-            "this copy is a local build, which has none")
+            "this build was not deployed so, and has none")
 
 
 def report_sentence(issues_url: str, repo_url: str) -> str:

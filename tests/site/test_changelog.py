@@ -217,12 +217,12 @@ def test_the_changelog_says_where_the_versions_are_and_how_to_report_as_true_of_
         return out
 
     local = page_for(deployed=False, repo_url="", issues_url="")
-    assert "this copy is a local build, which has none" in local
+    assert "this build was not deployed so, and has none" in local
     errata = local.split("## Errata")[1].split("## Notes")[0]
     assert "open an issue" not in errata and "REPO_URL" in errata and "](" not in errata
     deployed = page_for(deployed=True, repo_url="https://github.com/someone/sav",
                         issues_url="https://github.com/someone/sav/issues")
-    assert "the version selector beside the site's title" in deployed and "local build" not in deployed
+    assert "the version selector beside the site's title" in deployed and "not deployed" not in deployed
     assert "[open an issue](https://github.com/someone/sav/issues)" in deployed
     forge = page_for(deployed=True, repo_url="https://git.cs.state-university.edu/sav", issues_url="")
     assert "[the repository](https://git.cs.state-university.edu/sav)" in forge
