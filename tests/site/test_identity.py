@@ -119,6 +119,17 @@ def test_a_figure_page_cites_its_authors_and_address_or_says_it_is_a_local_build
     assert "Local build of commit 0123456789ab, not published" in text and "a local build, not published" in text
 
 
+def test_the_teacher_pack_cites_the_authors_and_the_address_or_says_it_is_a_local_build():
+    from figures_src.teacher import pack
+
+    report = SimpleNamespace(figures={"fig-a": {"caption": "Caption A.", "kind": "matplotlib"}})
+    deployed = BuildInfo("1.0", "0123456789ab", "2026-01-02", REAL + "1.0/", authors=("The X authors",))
+    cite = pack.how_to_cite(report, deployed)
+    assert f"{REAL}1.0/figures/fig-a/" in cite and cite.count("The X authors") == 2
+    local = pack.how_to_cite(report, BuildInfo("dev", "0123456789ab", "2026-01-02", "", authors=("The X authors",)))
+    assert "http" not in local and local.count("Local build of commit 0123456789ab, not published") == 2
+
+
 def test_the_hook_writes_the_resolved_addresses_into_the_config(monkeypatch):
     from figures_src.hooks import build_info as hook
 
