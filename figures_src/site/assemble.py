@@ -33,7 +33,7 @@ from pathlib import Path
 from ..build import Report, read_report, report_path_for, up_to_date
 from ..build import claims as build_claims
 from ..build.process import BuildProcessError, build_in_process
-from ..core.identity import BuildInfo, build_info, site_version
+from ..core.identity import BuildInfo, build_info, site_version, unversioned
 from ..core.paths import PACK_CACHE, THUMB_CACHE
 from ..teacher import pack
 from ..teacher import page as teacher_page
@@ -102,7 +102,8 @@ def prepare(docs_dir: str | os.PathLike, site_url: str | None, repo_url: str | N
             embed.check(text, src, figures)
         except embed.EmbedError as exc:
             raise SiteError(str(exc)) from None
-    return SiteBuild(report, figures, build_info(site_url, site_version(), repo_url=repo_url or ""))
+    version = site_version()  # deployed: site_url already names the version's folder (the build_info hook)
+    return SiteBuild(report, figures, build_info(unversioned(site_url, version), version, repo_url=repo_url or ""))
 
 
 def outputs(site: SiteBuild) -> list[tuple[str, str | None, str | bytes | None]]:

@@ -102,6 +102,14 @@ def test_a_deployed_version_is_cited_under_its_own_folder():
     assert info.where("figures/x/") == REAL + "1.0/figures/x/"
 
 
+def test_a_site_url_that_already_names_the_version_gets_it_once():
+    """The build_info hook (and mike's plugin) put the version into site_url; the figure pages start from that."""
+    assert identity.unversioned(REAL + "2.0/", "2.0") == REAL
+    assert identity.unversioned(REAL + "2.0", "2.0") == REAL
+    assert identity.unversioned(REAL, "2.0") == REAL and identity.unversioned(REAL + "2.0/", None) == REAL + "2.0/"
+    assert identity.build_info(identity.unversioned(REAL + "2.0/", "2.0"), "2.0").site_url == REAL + "2.0/"
+
+
 def figure():
     return SimpleNamespace(id="fig-a", caption="Caption A.", page_path="figures/fig-a/")
 
