@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="the PDF to write (default: dist/self-attention-visually-<version>.pdf)")
 
     sub.add_parser("list", help="list the figures: id, kind and caption")
+    i = sub.add_parser("identity", help="the site's authors and addresses (mkdocs.yml, CITATION.cff, "
+                                        "$SITE_URL, $REPO_URL), as every citation gives them")
+    i.add_argument("--require-site-url", action="store_true",
+                   help="fail unless a real site address is configured (what `make deploy` checks)")
     sub.add_parser("clean", help="delete the figure cache")
     s = sub.add_parser("snapshots", help="compare (or with --write, rewrite) tests/snapshots/")
     s.add_argument("--write", action="store_true", help="rewrite the snapshots from the current data()")
@@ -94,14 +98,18 @@ def cmd_build(args) -> int:
 
 
 def cmd_pack(args) -> int:
-    import re
     import time
 
     from .build import build
-    from .core.identity import build_info, site_version
-    from .core.paths import DIST, MKDOCS_YML, SLIDES_CACHE
+    from .core.identity import IdentityError, current, site_version
+    from .core.paths import DIST, SLIDES_CACHE
     from .teacher import pack, slides
 
+    try:
+        info = current(site_version())  # first: a bad SITE_URL stops the command before the figures build
+    except IdentityError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(f"teacher pack: building the figures ({args.quality}) ...", file=sys.stderr)
     report = build(None, quality=args.quality, jobs=args.jobs, examples=args.examples, progress=not args.quiet)
     print(report.summary(), file=sys.stderr)
@@ -110,11 +118,6 @@ def cmd_pack(args) -> int:
     except pack.PackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    try:
-        site_url = re.search(r"^site_url:\s*(\S+)", MKDOCS_YML.read_text(encoding="utf-8"), re.M)[1]
-    except (OSError, TypeError):
-        site_url = None
-    info = build_info(site_url, site_version())
     out = Path(args.out) if args.out else DIST / pack.pack_name(info)
     pdf_file = None
     if args.pdf is not None:
@@ -163,6 +166,25 @@ def cmd_pdf(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"pdf: wrote {result.path} ({result.pages} pages, {result.size / 1e6:.1f} MB)", file=sys.stderr)
+
+
+def cmd_identity(args) -> int:
+    from .core.identity import IdentityError, configured, identity
+
+    try:
+        ident = identity(configured("site_url"), configured("repo_url"))
+    except IdentityError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.require_site_url and not ident.site_url:
+        print("error: no site address: set SITE_URL to the address the site is served from "
+              "(e.g. SITE_URL=https://<your host>/<path>/ make deploy VERSION=1.0), or site_url in mkdocs.yml. "
+              "Every page cites it; a placeholder host (example.org, *.invalid, localhost...) is refused.",
+              file=sys.stderr)
+        return 2
+    print(f"site_url: {ident.site_url or '(none: a local build)'}")
+    print(f"repo_url: {ident.repo_url or '(none)'}")
+    print(f"authors:  {'; '.join(ident.authors)}")
     return 0
 
 
@@ -202,7 +224,8 @@ def cmd_snapshots(args) -> int:
     return 1 if stale else 0
 
 
-COMMANDS = {"build": cmd_build, "pack": cmd_pack, "pdf": cmd_pdf, "list": cmd_list, "clean": cmd_clean,
+COMMANDS = {"build": cmd_build, "pack": cmd_pack, "pdf": cmd_pdf, "list": cmd_list, "identity": cmd_identity,
+            "clean": cmd_clean,
             "snapshots": cmd_snapshots}
 
 if __name__ == "__main__":

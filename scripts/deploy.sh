@@ -2,9 +2,14 @@
 # Deploy the current commit as a version of the site to the local gh-pages
 # branch with mike, and point the `latest` alias (the default version) at it.
 #
-#   make deploy VERSION=1.0            # publish quality, no push
-#   PUSH=1 make deploy VERSION=1.0     # ... and push gh-pages to origin
-#   FIGURES_QUALITY=draft make deploy VERSION=test
+#   SITE_URL=https://<your host>/<path>/ make deploy VERSION=1.0   # publish quality, no push
+#   PUSH=1 SITE_URL=... make deploy VERSION=1.0                    # ... and push gh-pages to origin
+#   FIGURES_QUALITY=draft SITE_URL=... make deploy VERSION=test
+#
+# A deployed version is cited by its address, so a real one is required: SITE_URL
+# (or site_url in mkdocs.yml), not a placeholder host (example.org, *.invalid,
+# localhost...); REPO_URL adds the link to the sources. Checked first, by
+# `python -m figures_src identity --require-site-url`.
 #
 # A version is built at publish quality (1920x1080 video) unless FIGURES_QUALITY says otherwise.
 #
@@ -21,6 +26,12 @@ cd "$(dirname "$0")/.."
 VERSION=${1:-${VERSION:-}}
 if [ -z "$VERSION" ]; then
   echo "usage: make deploy VERSION=<version>   (e.g. VERSION=1.0)" >&2
+  exit 2
+fi
+MIKE=${MIKE:-.venv/bin/mike}
+PYTHON=${PYTHON:-$(dirname "$MIKE")/python}
+if ! "$PYTHON" -m figures_src identity --require-site-url >/dev/null; then
+  echo "deploy: refused: version $VERSION needs the address it will be served from, in SITE_URL" >&2
   exit 2
 fi
 dirty=
@@ -50,7 +61,6 @@ if [ -z "${NO_TAG:-}" ] && [ -z "$dirty" ]; then
 elif [ -z "${NO_TAG:-}" ]; then
   echo "deploy: the working tree is dirty (ALLOW_DIRTY=1): no tag $tag" >&2
 fi
-MIKE=${MIKE:-.venv/bin/mike}
 # A deployed version is built at publish quality (1080p video); FIGURES_QUALITY=draft overrides it (tests).
 # Its slide deck shows the animations on the light theme (FIGURES_SLIDE_SCENES=dark: the site's renders).
 export SITE_VERSION="$VERSION" FIGURES_QUALITY="${FIGURES_QUALITY:-publish}" NO_MKDOCS_2_WARNING=1

@@ -1,7 +1,7 @@
 """The MkDocs hooks: the only modules that import MkDocs. Each adapts MkDocs' events to plain functions.
 
     figures.py     the figure build, the generated figure pages, the macros of every page
-    build_info.py  the version, the commit and its date for the "Cite this page" block
+    build_info.py  the authors, the site's and repository's addresses, the version and the commit (citations)
     changelog.py   the generated part of the "Changelog and errata" page
     notebooks.py   the executed notebooks as pages, each with its downloads
     print_page.py  every page readied for the print page

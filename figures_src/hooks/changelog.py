@@ -4,9 +4,11 @@ docs/changelog.md is written by hand (notes and errata, Keep a Changelog
 style) and holds the placeholder `<!-- changelog:figures -->`; on_page_markdown
 replaces it with the list, version by version, of the figures whose numbers
 changed (`figures_src.site.changelog`, read from the snapshots' git history). Each
-figure links to its page when this build has one. Nothing is written into
-docs/, and a missing history never fails the build: the page says what it
-could not see.
+figure links to its page when this build has one. `<!-- changelog:versions -->`
+and `<!-- changelog:report -->` become where the other versions are and how to
+report an error, as true of this build (a version selector only when deployed;
+the issues of repo_url when there is one). Nothing is written into docs/, and a
+missing history never fails the build: the page says what it could not see.
 """
 
 import sys
@@ -22,6 +24,8 @@ from figures_src.site import changelog  # noqa: E402
 
 PAGE = "changelog.md"
 PLACEHOLDER = "<!-- changelog:figures -->"
+VERSIONS = "<!-- changelog:versions -->"  # where the other versions are: true of this build
+REPORT = "<!-- changelog:report -->"  # how to report an erratum: the repository's issues, if it has any
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -36,6 +40,10 @@ def on_page_markdown(markdown, page, config, files):
         return get_relative_url(target, page.file.src_uri)
 
     generated = changelog.markdown(hist, link)
+    build = config.extra.get("build") or {}
+    markdown = markdown.replace(VERSIONS, changelog.versions_sentence(bool(build.get("deployed"))))
+    markdown = markdown.replace(REPORT, changelog.report_sentence(build.get("issues_url", ""),
+                                                                  build.get("repo_url", "")))
     if PLACEHOLDER in markdown:
         return markdown.replace(PLACEHOLDER, generated, 1)
     return markdown.rstrip() + "\n\n" + generated

@@ -25,7 +25,7 @@ _state: dict = {}
 
 def on_pre_build(config) -> None:
     try:
-        _state["site"] = assemble.prepare(config.docs_dir, config.site_url)
+        _state["site"] = assemble.prepare(config.docs_dir, config.site_url, config.repo_url)
     except assemble.SiteError as exc:
         raise PluginError(str(exc)) from None
 

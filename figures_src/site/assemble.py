@@ -36,7 +36,7 @@ from pathlib import Path
 from ..build import Report, read_report, report_path_for, up_to_date
 from ..build import claims as build_claims
 from ..build.process import BuildProcessError, build_in_process
-from ..core.identity import BuildInfo, build_info, site_version
+from ..core.identity import BuildInfo, build_info, site_version, unversioned
 from ..core.paths import PACK_CACHE, SLIDES_CACHE, THUMB_CACHE
 from ..teacher import pack, slides
 from ..teacher import page as teacher_page
@@ -88,7 +88,7 @@ def _last_report(quality: str) -> Report:
     return report
 
 
-def prepare(docs_dir: str | os.PathLike, site_url: str | None) -> SiteBuild:
+def prepare(docs_dir: str | os.PathLike, site_url: str | None, repo_url: str | None = None) -> SiteBuild:
     """Everything the pages need, checked before any page is rendered (see the module docstring)."""
     report = figure_report(os.environ.get("FIGURES_QUALITY", "draft"))
     figures = embed.load_site_figures(report)
@@ -108,7 +108,9 @@ def prepare(docs_dir: str | os.PathLike, site_url: str | None) -> SiteBuild:
             embed.check(text, src, figures)
         except embed.EmbedError as exc:
             raise SiteError(str(exc)) from None
-    return SiteBuild(report, figures, build_info(site_url, site_version()), docs=str(docs), texts=texts)
+    version = site_version()  # deployed: site_url already names the version's folder (the build_info hook)
+    return SiteBuild(report, figures, build_info(unversioned(site_url, version), version, repo_url=repo_url or ""),
+                     docs=str(docs), texts=texts)
 
 
 def nav_pages(nav) -> list[tuple[str, str]]:

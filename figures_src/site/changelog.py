@@ -227,6 +227,27 @@ def _first_line(exc: Exception) -> str:
 # --------------------------------------------------------------------------- the page
 
 
+def versions_sentence(deployed: bool) -> str:
+    """Where a reader finds the other versions: true of this build, which has a version selector only when
+    deployed with mike (scripts/deploy.sh)."""
+    if deployed:
+        return ("the version selector beside the site's title, at the top of every page, lists them and leads "
+                "to each")
+    return ("on a copy deployed with its versions, a version selector beside the site's title leads to each; "
+            "this build was not deployed so, and has none")
+
+
+def report_sentence(issues_url: str, repo_url: str) -> str:
+    """How to report an erratum: a link to the repository's issues when there is one, else what to do."""
+    what = "naming the page, the version (in \"Cite this page\" at the foot of every page) and what is wrong"
+    if issues_url:
+        return f"Please [open an issue]({issues_url}), {what}."
+    if repo_url:
+        return f"Please tell the maintainers of [the repository]({repo_url}), {what}."
+    return (f"Please tell whoever gave you this copy (its teacher or maintainer), {what}; this local build names "
+            "no repository (REPO_URL sets one, see the README).")
+
+
 def fmt_value(v) -> str:
     if v is MISSING:
         return "(none)"

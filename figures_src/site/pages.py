@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from ..core.identity import SITE_TITLE, BuildInfo
+from ..core.identity import SITE_TITLE, BuildInfo, bibtex_authors
 from .data_tables import data_tables
 from .embed import SiteFigure
 from .images import png_size
@@ -25,7 +25,7 @@ DOWNLOADS = (
 
 
 def figure_page(fig: SiteFigure, info: BuildInfo, module_path: str) -> str:
-    url = f"{info.site_url}{fig.page_path}"
+    url = info.url(fig.page_path)  # "" for a local build: then no address is cited, and the citation says why
     lines = [
         "---",
         f"title: {_yaml(fig.caption)}",
@@ -59,24 +59,34 @@ def figure_page(fig: SiteFigure, info: BuildInfo, module_path: str) -> str:
         "",
         "## Cite this figure",
         "",
-        "```text",
-        f"“{fig.caption}” Figure {fig.id} in {SITE_TITLE}, version {info.version} "
-        f"(commit {info.commit}, {info.date}). {url}. Licence CC BY 4.0.",
-        "```",
-        "",
-        "```bibtex",
-        f"@misc{{sav-{fig.id},",
-        f"  title        = {{{fig.caption}}},",
-        f"  howpublished = {{\\url{{{url}}}}},",
-        f"  note         = {{Figure {fig.id} in {SITE_TITLE}, version {info.version}, commit {info.commit}}},",
-        f"  year         = {{{info.date[:4]}}},",
-        "}",
-        "```",
+        *citation(fig, info, url),
         "",
         "Text, figures and videos: [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/); code: MIT.",
         "",
     ]
     return "\n".join(lines)
+
+
+def citation(fig: SiteFigure, info: BuildInfo, url: str) -> list[str]:
+    """The "Cite this figure" block: as text and as BibTeX, with the authors and the figure's address (or, for a
+    local build, that it is one)."""
+    local = "" if url else "; a local build, not published"
+    return [
+        "```text",
+        f"{info.authors_line}. “{fig.caption}” Figure {fig.id} in {SITE_TITLE}, version {info.version} "
+        f"(commit {info.commit}, {info.date}). {info.where(fig.page_path)}. Licence CC BY 4.0.",
+        "```",
+        "",
+        "```bibtex",
+        f"@misc{{sav-{fig.id},",
+        f"  author       = {{{bibtex_authors(info.authors)}}},",
+        f"  title        = {{{fig.caption}}},",
+        *([f"  howpublished = {{\\url{{{url}}}}},"] if url else []),
+        f"  note         = {{Figure {fig.id} in {SITE_TITLE}, version {info.version}, commit {info.commit}{local}}},",
+        f"  year         = {{{info.date[:4]}}},",
+        "}",
+        "```",
+    ]
 
 
 def claims_section(fig: SiteFigure) -> list[str]:

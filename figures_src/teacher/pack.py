@@ -233,7 +233,7 @@ def readme(report, info: BuildInfo, lecture: dict[str, str], manifest: list[tupl
     present = {name for name, _, _ in manifest}
     lines = [
         f"{SITE_TITLE}: teacher pack, version {info.version} (commit {info.commit}, {info.date})",
-        info.site_url,
+        f"By {info.authors_line}. {info.where()}",
         "",
         "Every figure and animation of the site, computed by the reference implementation",
         f"attention_ref from {_examples_line(report)}, at {report.quality} quality.",
@@ -269,7 +269,7 @@ def readme(report, info: BuildInfo, lecture: dict[str, str], manifest: list[tupl
     lines += [
         "",
         "Each figure also has its own page on the site, with the numbers as tables:",
-        f"{info.site_url}figures/<id>/",
+        f"{info.url('figures/<id>/') or 'figures/<id>/ (in the site of this local build)'}",
         "",
         "THE FIGURES, AND WHAT EACH IS GOOD FOR IN A LECTURE",
         "",
@@ -280,13 +280,13 @@ def readme(report, info: BuildInfo, lecture: dict[str, str], manifest: list[tupl
         lines += wrap.wrap(meta["caption"])
         if lecture.get(fig_id):
             lines += wrap.wrap("In a lecture: " + lecture[fig_id])
-        lines += [f"    {info.site_url}figures/{fig_id}/", ""]
+        lines += [f"    {info.url(f'figures/{fig_id}/')}" if info.published else f"    figures/{fig_id}/", ""]
     lines += [
         "LICENCE",
         "",
         "Text, figures, animations and data tables: CC BY 4.0 (LICENSE-CONTENT.md): share and",
-        "adapt them for any purpose, crediting \"Self-Attention, Visually\", the version and the",
-        "page or figure (HOW-TO-CITE.txt has each citation ready). Code: MIT.",
+        f"adapt them for any purpose, crediting {info.authors_line}, \"Self-Attention, Visually\",",
+        "the version and the page or figure (HOW-TO-CITE.txt has each citation ready). Code: MIT.",
         "",
         "MANIFEST",
         "",
@@ -300,15 +300,16 @@ def readme(report, info: BuildInfo, lecture: dict[str, str], manifest: list[tupl
 
 def how_to_cite(report, info: BuildInfo) -> str:
     lines = [
-        f"The site: {SITE_TITLE}, version {info.version} (commit {info.commit}, {info.date}). {info.site_url}",
+        f"The site: {info.authors_line}. {SITE_TITLE}, version {info.version} (commit {info.commit}, {info.date}). "
+        f"{info.where()}.",
         "Licence: CC BY 4.0 (text, figures, animations, tables); code MIT.",
         "",
         "A figure:",
     ]
     for fig_id, meta in report.figures.items():
         lines.append(
-            f"- “{meta['caption']}” Figure {fig_id} in {SITE_TITLE}, version {info.version}. "
-            f"{info.site_url}figures/{fig_id}/. CC BY 4.0."
+            f"- {info.authors_line}. “{meta['caption']}” Figure {fig_id} in {SITE_TITLE}, version {info.version}. "
+            f"{info.where(f'figures/{fig_id}/')}. CC BY 4.0."
         )
     return "\n".join(lines) + "\n"
 

@@ -121,9 +121,8 @@ def reading_order(figure_ids, pages: list[tuple[str, str]]) -> list[str]:
 
 def citation(fig_id: str, info: BuildInfo) -> str:
     """The figure's citation as its page gives it, without the caption (the slide's title says it)."""
-    url = f" {info.site_url}figures/{fig_id}/." if info.site_url.strip("/") else " Local build."
-    return (f"Figure {fig_id} in {SITE_TITLE}, version {info.version} (commit {info.commit}, {info.date})."
-            f"{url} CC BY 4.0.")
+    return (f"{info.authors_line}. Figure {fig_id} in {SITE_TITLE}, version {info.version} "
+            f"(commit {info.commit}, {info.date}). {info.where(f'figures/{fig_id}/')}. CC BY 4.0.")
 
 
 def notes(meta: dict) -> str:

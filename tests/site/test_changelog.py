@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -192,11 +193,39 @@ def test_the_hook_fills_the_placeholder_with_links_to_figure_pages():
     page = SimpleNamespace(file=SimpleNamespace(src_uri="changelog.md"))
     source = (ROOT / "docs" / "changelog.md").read_text(encoding="utf-8")
     assert changelog_hook.PLACEHOLDER in source
-    out = changelog_hook.on_page_markdown(source, page, None, files)
+    local = SimpleNamespace(extra={"build": {"deployed": False, "repo_url": "", "issues_url": ""}})
+    out = changelog_hook.on_page_markdown(source, page, local, files)
     assert changelog_hook.PLACEHOLDER not in out and "## Errata" in out
     assert "](figures/softmax-pie-it/index.md)" in out
     other = SimpleNamespace(file=SimpleNamespace(src_uri="index.md"))
-    assert changelog_hook.on_page_markdown("text", other, None, files) == "text"
+    assert changelog_hook.on_page_markdown("text", other, local, files) == "text"
+
+
+def test_the_changelog_says_where_the_versions_are_and_how_to_report_as_true_of_the_build():
+    """The selector exists only on a deployed copy; "open an issue" links the issues only when there are any."""
+    from figures_src.hooks import changelog as changelog_hook
+
+    source = (ROOT / "docs" / "changelog.md").read_text(encoding="utf-8")
+    assert changelog_hook.VERSIONS in source and changelog_hook.REPORT in source
+    assert "version selector at the top" not in source and "open an issue" not in source.lower()
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="changelog.md"))
+    files = SimpleNamespace(get_file_from_path=lambda path: None)
+
+    def page_for(**build):
+        out = changelog_hook.on_page_markdown(source, page, SimpleNamespace(extra={"build": build}), files)
+        assert "<!-- changelog:" not in out
+        return out
+
+    local = page_for(deployed=False, repo_url="", issues_url="")
+    assert "this build was not deployed so, and has none" in local
+    errata = local.split("## Errata")[1].split("## Notes")[0]
+    assert "open an issue" not in errata and "REPO_URL" in errata and "](" not in errata
+    deployed = page_for(deployed=True, repo_url="https://github.com/someone/sav",
+                        issues_url="https://github.com/someone/sav/issues")
+    assert "the version selector beside the site's title" in deployed and "not deployed" not in deployed
+    assert "[open an issue](https://github.com/someone/sav/issues)" in deployed
+    forge = page_for(deployed=True, repo_url="https://git.cs.state-university.edu/sav", issues_url="")
+    assert "[the repository](https://git.cs.state-university.edu/sav)" in forge
 
 
 # --------------------------------------------------------------------------- the tag step of deploy.sh
@@ -212,9 +241,14 @@ def deploy_repo(tmp_path) -> Path:
     return repo
 
 
+SITE = "https://courses.cs.state-university.edu/attention/"  # a plausible host: not a placeholder
+
+
 def deploy(repo: Path, version: str, mike: str = "/bin/true", **env) -> subprocess.CompletedProcess:
-    full = {k: v for k, v in os.environ.items() if k not in ("ALLOW_DIRTY", "NO_TAG", "PUSH")}
-    full.update(MIKE=mike, **env)
+    """scripts/deploy.sh in `repo`; its address check runs this checkout's figures_src (PYTHON, PYTHONPATH)."""
+    full = {k: v for k, v in os.environ.items() if k not in ("ALLOW_DIRTY", "NO_TAG", "PUSH", "SITE_URL")}
+    full.update(MIKE=mike, PYTHON=sys.executable, PYTHONPATH=str(ROOT), SITE_URL=SITE)
+    full.update(env)
     return subprocess.run(
         ["bash", "scripts/deploy.sh", version], cwd=repo, env=full, capture_output=True, text=True, timeout=60
     )
@@ -239,6 +273,16 @@ def test_deploy_refuses_a_version_whose_tag_names_another_commit(deploy_repo):
     assert "already names commit" in proc.stderr and "deploying" not in proc.stderr
     assert proc.stdout == "", "mike must not run"
     assert git(deploy_repo, "rev-parse", "v1.0^{commit}") == first
+
+
+@pytest.mark.parametrize("site_url", ["", "https://self-attention-visually.example.org/", "http://localhost:8000/",
+                                      "https://sav.invalid/", "not a url"])
+def test_deploy_refuses_to_run_without_a_real_site_url(deploy_repo, site_url):
+    proc = deploy(deploy_repo, "1.0", mike="/bin/echo", SITE_URL=site_url)
+    assert proc.returncode == 2, proc.stderr
+    assert "SITE_URL" in proc.stderr and "refused" in proc.stderr
+    assert proc.stdout == "", "mike must not run"
+    assert git(deploy_repo, "tag", "-l", "v1.0") == "", "no tag for a refused deploy"
 
 
 def test_a_failed_deploy_takes_its_new_tag_back(deploy_repo):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,9 @@ def deploy_env(tmp_path: Path, **env: str) -> dict[str, str]:
     mike.chmod(0o755)
     base = {k: v for k, v in os.environ.items() if k not in ("FIGURES_QUALITY", "FIGURES_SLIDE_SCENES")}
     proc = subprocess.run(["bash", "scripts/deploy.sh", "9.9"], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                          env={**base, "MIKE": str(mike), "RECORD": str(record), "ALLOW_DIRTY": "1", "NO_TAG": "1",
-                               **env})
+                          env={**base, "MIKE": str(mike), "PYTHON": sys.executable, "RECORD": str(record),
+                               "ALLOW_DIRTY": "1", "NO_TAG": "1",
+                               "SITE_URL": "https://courses.cs.state-university.edu/attention/", **env})
     assert proc.returncode == 0, proc.stderr
     lines = record.read_text(encoding="utf-8").splitlines()
     return dict(line.split("=", 1) for line in lines if "=" in line)
@@ -49,3 +51,19 @@ def test_publish_quality_is_1080p():
     from figures_src.kit.video import QUALITY
 
     assert (QUALITY["publish"]["pixel_width"], QUALITY["publish"]["pixel_height"]) == (1920, 1080)
+
+
+def test_a_deploy_without_a_real_address_is_refused_before_mike_runs(tmp_path):
+    record = tmp_path / "mike-env"
+    mike = tmp_path / "mike"
+    mike.write_text('#!/bin/sh\nenv > "$RECORD"\nexit 0\n', encoding="utf-8")
+    mike.chmod(0o755)
+    base = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
+    for site_url in (None, "https://self-attention-visually.example.org/"):
+        env = {**base, "MIKE": str(mike), "PYTHON": sys.executable, "RECORD": str(record), "ALLOW_DIRTY": "1",
+               "NO_TAG": "1", **({"SITE_URL": site_url} if site_url else {})}
+        proc = subprocess.run(["bash", "scripts/deploy.sh", "9.9"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=60, env=env)
+        assert proc.returncode != 0, site_url
+        assert "SITE_URL" in proc.stderr, proc.stderr
+        assert not record.exists(), f"mike ran although the address was {site_url!r}"

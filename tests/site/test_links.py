@@ -66,10 +66,11 @@ CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""")
 
 
 def _site_prefix() -> str:
-    """The path of site_url ("/" for a site at the root of its host): absolute URLs in the HTML start with it."""
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    m = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", text, re.M)
-    path = urlsplit(m.group(1)).path if m else "/"
+    """The path of the site's address ("/" for a site at the root of its host, or with none): absolute URLs in
+    the HTML start with it. The address as the build resolves it: $SITE_URL, else site_url of mkdocs.yml."""
+    from figures_src.core import identity
+
+    path = urlsplit(identity.identity(identity.configured("site_url", ROOT / "mkdocs.yml")).site_url).path or "/"
     return path if path.endswith("/") else path + "/"
 
 

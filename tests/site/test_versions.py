@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -23,6 +24,7 @@ from figures_src.core.paths import FIGURE_CACHE, NOTEBOOK_CACHE
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
+SITE = "https://courses.cs.state-university.edu/attention/"  # a plausible host: deploy refuses a placeholder
 
 pytestmark = pytest.mark.slow
 
@@ -49,9 +51,10 @@ def deployed(tmp_path_factory):
     # session's site build rendered, and 2.0 renders only what its changed "animal" reaches. Draft figures,
     # and the slides with the site's own scene renders: no second render of every scene per version.
     env = {**os.environ, "MIKE": str(VENV_BIN / "mike"), "FIGURES_QUALITY": "draft", "FIGURES_SLIDE_SCENES": "dark",
-           "FIGURES_CACHE": str(FIGURE_CACHE), "NOTEBOOKS_CACHE": str(NOTEBOOK_CACHE),
+           "SITE_URL": SITE, "FIGURES_CACHE": str(FIGURE_CACHE), "NOTEBOOKS_CACHE": str(NOTEBOOK_CACHE),
            "PATH": f"{VENV_BIN}:{os.environ['PATH']}"}
     env.pop("ATTENTION_EXAMPLES", None)
+    env.pop("REPO_URL", None)
     run(["bash", "scripts/deploy.sh", "1.0"], repo, env)
     examples = repo / "attention_ref" / "examples.toml"
     text = examples.read_text(encoding="utf-8")
@@ -106,8 +109,23 @@ def test_each_version_has_its_own_figures_and_citation(deployed):
     assert "version 2.0" in show(repo, "2.0/index.html")
 
 
+def test_each_version_is_cited_at_its_own_address_on_the_site_url(deployed):
+    """SITE_URL (a real host) in every citation, canonical link and BibTeX entry, under the version's folder."""
+    repo, _ = deployed
+    for version in ("1.0", "2.0"):
+        page = show(repo, f"{version}/steps/softmax/index.html")
+        cite = re.search(r'id="cite-this-page".*?<code>(.*?)</code>', page, re.S)[1]
+        assert f"{SITE}{version}/steps/softmax/" in cite and "Local build" not in cite, cite
+        assert cite.startswith("The Self-Attention, Visually authors."), cite
+        assert f'<link rel="canonical" href="{SITE}{version}/steps/softmax/">' in page
+        figure = show(repo, f"{version}/figures/softmax-pie-it/index.html")
+        assert f"\\url{{{SITE}{version}/figures/softmax-pie-it/}}" in figure
+        changelog = show(repo, f"{version}/changelog/index.html")
+        assert "the version selector beside the site" in changelog and "not deployed" not in changelog
+
+
 def test_no_broken_links_or_anchors_in_any_deployed_version(deployed, tmp_path):
-    from test_links import _listing, _site_prefix, broken_anchors, broken_links, read_pages
+    from test_links import _listing, broken_anchors, broken_links, read_pages
 
     repo, _ = deployed
     tree = tmp_path / "gh-pages"
@@ -120,10 +138,10 @@ def test_no_broken_links_or_anchors_in_any_deployed_version(deployed, tmp_path):
     for version in ("1.0", "2.0"):
         own = {path: page for path, page in pages.items() if path.startswith(version + "/")}
         assert f"{version}/index.html" in own and len(own) > 20, f"{version}: {len(own)} pages"
-        checked, broken = broken_links(tree, own, _site_prefix())
+        checked, broken = broken_links(tree, own, urlsplit(SITE).path)  # gh-pages is the root of SITE
         assert checked > 100, f"{version}: only {checked} links checked"
         assert not broken, f"{version}: broken internal links:\n" + _listing(broken)
-        anchors = broken_anchors(tree, own, _site_prefix())
+        anchors = broken_anchors(tree, own, urlsplit(SITE).path)
         assert not anchors, f"{version}: links to anchors that do not exist:\n" + _listing(anchors)
 
 

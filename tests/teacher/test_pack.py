@@ -33,7 +33,7 @@ from figures_src.teacher import pack, tables  # noqa: E402
 from figures_src.teacher import page as teacher_page  # noqa: E402
 
 DOCS = ROOT / "docs"
-INFO = BuildInfo(version="v-test", commit="0123456789ab", date="2026-01-02", site_url="https://example.org/sav/")
+INFO = BuildInfo(version="v-test", commit="0123456789ab", date="2026-01-02", site_url="https://courses.cs.state-university.edu/sav/")
 HOOK = ROOT / "figures_src" / "hooks" / "figures.py"
 
 

@@ -79,7 +79,8 @@ def test_each_slide_has_its_caption_as_title_and_its_citation_under_it(site_repo
         meta = site_report.figures[s.id]
         shown = texts(slide)
         assert shown[0] == meta["caption"], s.id
-        assert shown[1].startswith(f"Figure {s.id} in Self-Attention, Visually, version v-test"), shown[1]
+        assert shown[1].startswith(f"{INFO.authors_line}. Figure {s.id} in Self-Attention, Visually, version v-test"), \
+            shown[1]
         assert f"{INFO.site_url}figures/{s.id}/" in shown[1]
 
 
