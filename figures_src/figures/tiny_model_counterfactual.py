@@ -163,7 +163,7 @@ def render(data, out_dir, theme, quality) -> None:
 
 
 def _narrow(fig, axes, suptitle) -> None:
-    """The phone layout: narrower and taller, the words upright on their side, the heading on two lines, text
+    """The phone layout: narrower and taller, the words on their side, the heading on two lines, text
     sized for a 358 px column (the figure is shown about 1.4 px to the point there)."""
     fig.set_size_inches(3.6, 5.6)
     suptitle.set_text(suptitle.get_text().replace(": ", ":\n", 1))
