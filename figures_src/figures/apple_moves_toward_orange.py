@@ -16,6 +16,8 @@ and toward Phone in the other: one word, two meanings, two places.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 from attention_ref import move_toward, self_attention
@@ -177,6 +179,7 @@ def render(data, out_dir, theme, quality) -> None:
         ax.set_ylabel(f"{ax_y} \u2192", fontsize=11)
 
         word = moves[0]["word"]
+        sentence_labels = []
         apple_color = style.token_color(word)
         for m in moves:
             c = style.token_color(m["toward"])
@@ -200,22 +203,50 @@ def render(data, out_dir, theme, quality) -> None:
                         zorder=z + 1)
                 # the share beside each arrowhead, on the side away from the other sentence's arrows
                 off = (-14, 0) if right else (0, -13)
-                ax.annotate(fmt(s["share"], "pct"), s["new"], xytext=off, textcoords="offset points",
+                share = ax.annotate(fmt(s["share"], "pct"), s["new"], xytext=off, textcoords="offset points",
                             ha="right" if right else "center", va="center" if right else "top",
                             fontsize=10.5 if sp == learned else 9.5,
                             fontweight="bold" if sp == learned else "normal",
                             color=t["foreground"] if sp == learned else t["muted"])
+                if sp == raw and right:
+                    fruit_raw_share = share
             new = m["space"][learned]["new"]
-            ax.annotate(f"{word} in \u201c{m['sentence']}\u201d", new,
-                        xytext=(12, 6) if right else (12, 4), textcoords="offset points",
-                        ha="left", va="bottom", fontsize=9.5)
+            sentence_labels.append(ax.annotate(f"{word} in \u201c{m['sentence']}\u201d", new,
+                                               xytext=(12, 6) if right else (12, 4), textcoords="offset points",
+                                               ha="left", va="bottom", fontsize=9.5))
         ax.plot(*start, "o", ms=12, color=apple_color, zorder=5)
         ax.annotate(word, start, xytext=(10, 6), textcoords="offset points", ha="left", va="bottom",
                     fontsize=12, fontweight="bold")
-        ax.text(0.99, 0.99,
+        key = ax.text(0.99, 0.99,
                 f"filled: {word} on its own    hollow: in context\n"
                 f"thin: {raw} space (no projection)\n"
                 f"bold: {learned} space of step 1\n"
                 "number: its context word's weight,\nthe share of the way it moves",
                 transform=ax.transAxes, ha="right", va="top", fontsize=9, color=t["muted"], linespacing=1.35)
-        mpl.save(fig, out_dir, ID, theme)
+        mpl.save(fig, out_dir, ID, theme, narrow=lambda f: _narrow(f, ax, key, sentence_labels, fruit_raw_share))
+
+
+NARROW_TEXT_SCALE = 0.78  # the phone shows the narrow figure about 1.4 px to the point: 9 pt text becomes 9.7 px
+NARROW_XLIM = (-0.4, 4.35)  # room on the left for "Phone" above its point, on the right for the longest label
+NARROW_SENTENCE_CHARS = 18  # a sentence's label wraps at this many characters
+
+
+def _narrow(fig, ax, key, sentence_labels, fruit_raw_share) -> None:
+    """The phone layout: the key under the plane (in the plane's corner it covered a label), so the plane can
+    end nearer its points and be drawn larger; each sentence's label broken into lines so that it stays inside
+    the plane; the original space's share toward the fruit a little lower, clear of the other one (the plane
+    is smaller than on the desktop, so points sit closer together); all text a little smaller."""
+    fig.set_size_inches(3.6, 5.0)
+    ax.set_xlim(*NARROW_XLIM)
+    for text in ax.texts:
+        text.set_fontsize(text.get_fontsize() * NARROW_TEXT_SCALE)
+    for label in (ax.xaxis.label, ax.yaxis.label):
+        label.set_fontsize(label.get_fontsize() * NARROW_TEXT_SCALE)
+    ax.tick_params(labelsize=ax.get_xticklabels()[0].get_fontsize() * NARROW_TEXT_SCALE)
+    for label in sentence_labels:
+        who, sentence = label.get_text().split(" \u201c", 1)
+        label.set_text(who + "\n" + textwrap.fill("\u201c" + sentence, NARROW_SENTENCE_CHARS))
+    key.set_text(key.get_text().replace("    ", "\n", 1))
+    key.set(x=0.0, y=-0.2, ha="left", va="top")
+    fruit_raw_share.xyann = (-14, -1)
+    fruit_raw_share.set_va("top")

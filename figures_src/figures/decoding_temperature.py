@@ -177,4 +177,36 @@ def render(data, out_dir, theme, quality) -> None:
         axes[0].set_yticks(y, cands)
         axes[0].invert_yaxis()
         axes[0].tick_params(axis="y", length=0, labelsize=10.5)
-        mpl.save(fig, out_dir, ID, theme)
+        mpl.save(fig, out_dir, ID, theme, narrow=lambda f: _stacked(f, axes))
+
+
+# The phone layout's sizes: inches (a phone shows the figure about 1.4 px to the point) and points.
+NARROW_WIDTH, NARROW_PANEL, NARROW_GAP, NARROW_FOOT = 3.6, 1.25, 0.55, 0.3
+NARROW_TEXT_PT = 7.6
+NARROW_KEY_AT = (0.5, 0.12)  # the draws' key, in the sampled panel's axes: its empty lower right, by the short bars
+
+
+def _stacked(fig, axes) -> None:
+    """The phone layout: the temperatures one above the other, each panel the column's width and naming its
+    words; the draws' key inside its panel (its legend is drawn anew as a marker and a text: a legend's texts
+    moved or resized are laid out against the wrapping the narrow render turns on, and drift from their marker)."""
+    height = NARROW_FOOT + len(axes) * (NARROW_PANEL + NARROW_GAP)
+    fig.set_size_inches(NARROW_WIDTH, height)
+    for k, ax in enumerate(axes):
+        bottom = NARROW_FOOT + (len(axes) - 1 - k) * (NARROW_PANEL + NARROW_GAP)
+        ax.set_position((0.22, bottom / height, 0.74, NARROW_PANEL / height))
+        ax.tick_params(axis="y", labelleft=True, labelsize=NARROW_TEXT_PT + 0.4)
+        ax.tick_params(axis="x", labelsize=NARROW_TEXT_PT + 0.4)
+        ax.title.set_fontsize(NARROW_TEXT_PT + 1)
+        for text in ax.texts:
+            text.set_fontsize(NARROW_TEXT_PT)
+        legend = ax.get_legend()
+        if legend is not None:
+            (marker,), (label,) = legend.legend_handles, legend.get_texts()
+            x, y = NARROW_KEY_AT
+            ax.plot([x], [y], transform=ax.transAxes, clip_on=False, ls="none", marker=marker.get_marker(),
+                    ms=marker.get_markersize(), mfc=marker.get_markerfacecolor(), mec=marker.get_markeredgecolor(),
+                    mew=marker.get_markeredgewidth())
+            ax.text(x + 0.04, y, label.get_text(), transform=ax.transAxes, ha="left", va="center",
+                    fontsize=NARROW_TEXT_PT, color=label.get_color())
+            legend.remove()

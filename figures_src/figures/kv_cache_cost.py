@@ -125,12 +125,12 @@ def render(data, out_dir, theme, quality) -> None:
         cached_color, uncached_color = t["accent"], t["highlight"]
         ax1.plot(t_axis, data["uncached"], color=uncached_color, lw=2.4, label="without a cache")
         ax1.plot(t_axis, data["cached"], color=cached_color, lw=2.4, label="with the KV cache")
-        ax1.text(last, a["uncached"], fmt(a["uncached"], "int"), ha="right", va="bottom", fontsize=10,
+        end_uncached = ax1.text(last, a["uncached"], fmt(a["uncached"], "int"), ha="right", va="bottom", fontsize=10,
                  color=uncached_color, fontweight="bold")
         ax1.set_title("both, one scale", fontsize=11, color=t["foreground"])
         ax1.legend(loc="center left", bbox_to_anchor=(0.0, 0.62), frameon=False, fontsize=9.5)
         ax2.plot(t_axis, data["cached"], color=cached_color, lw=2.4)
-        ax2.text(last, a["cached"], fmt(a["cached"], "int"), ha="right", va="bottom", fontsize=10,
+        end_cached = ax2.text(last, a["cached"], fmt(a["cached"], "int"), ha="right", va="bottom", fontsize=10,
                  color=cached_color, fontweight="bold")
         ax2.set_title("with the KV cache alone", fontsize=11, color=t["foreground"])
         for ax, top in ((ax1, a["uncached"]), (ax2, a["cached"])):
@@ -141,4 +141,29 @@ def render(data, out_dir, theme, quality) -> None:
             ax.grid(True, lw=0.6)
             ax.set_axisbelow(True)
         ax1.set_ylabel("multiply-adds for the new token", fontsize=10)
-        mpl.save(fig, out_dir, ID, theme)
+        mpl.save(fig, out_dir, ID, theme, narrow=lambda f: _stacked(f, (ax1, ax2), (end_uncached, end_cached)))
+
+
+NARROW_SIZE = (3.6, 6.4)  # inches; a phone shows it about 1.4 px to the point
+NARROW_PANELS = ((0.2, 0.6, 0.76, 0.34), (0.2, 0.1, 0.76, 0.34))  # left, bottom, width, height (figure fractions)
+NARROW_TEXT_PT = 7.4
+
+
+def _stacked(fig, axes, ends) -> None:
+    """The phone layout: the two panels one above the other, each the column's width, the legend in the
+    empty upper left, the end values moved just clear of their curves' ends, text sized for the column."""
+    fig.set_size_inches(*NARROW_SIZE)
+    for ax, box in zip(axes, NARROW_PANELS, strict=True):
+        ax.set_position(box)
+        ax.title.set_fontsize(NARROW_TEXT_PT + 1)
+        ax.xaxis.label.set_fontsize(NARROW_TEXT_PT)
+        ax.yaxis.label.set_fontsize(NARROW_TEXT_PT)
+        ax.tick_params(labelsize=NARROW_TEXT_PT, pad=4)
+    for end in ends:
+        x, y = end.get_position()
+        end.set(x=x * 0.97, y=y * 1.02, fontsize=NARROW_TEXT_PT + 0.6)
+    legend = axes[0].get_legend()
+    legend.set_loc("upper left")
+    legend.set_bbox_to_anchor((0.0, 1.0), transform=axes[0].transAxes)
+    for text in legend.get_texts():
+        text.set_fontsize(NARROW_TEXT_PT)

@@ -126,4 +126,5 @@ def render(data, out_dir, theme, quality) -> None:
     scaled_vs_raw(data, data["entropy_scaled"], data["entropy_unscaled"], reference=data["max_entropy"],
                   reference_label="most even spread: equal weights on every key", reference_above=True,
                   label_gap=0.07, ylabel="mean entropy of the weights (bits)", ymax=data["max_entropy"] * 1.18,
-                  fig_id=ID, out_dir=out_dir, theme=theme)
+                  fig_id=ID, out_dir=out_dir, theme=theme,
+                  narrow_reference_label="most even spread:\nequal weights on every key")

@@ -111,4 +111,4 @@ def render(data, out_dir, theme, quality) -> None:
     scaled_vs_raw(data, data["gradient_scaled"], data["gradient_unscaled"], reference=data["equal_weights"],
                   reference_label="equal weights on every key", reference_above=False, label_gap=0.012,
                   ylabel="response of the weights to the scores", ymax=top * 1.2, fig_id=ID, out_dir=out_dir,
-                  theme=theme)
+                  theme=theme, narrow_reference_label="equal weights\non every key")

@@ -154,9 +154,29 @@ def render(data, out_dir, theme, quality) -> None:
                 f"({fmt(d['probability'], 'pct')})",
                 fontsize=12.5, loc="left",
             )
-        fig.suptitle(
+        suptitle = fig.suptitle(
             f"Layer {data['layer']}, head {data['head']} (the reference head): attention from \u201cit\u201d",
             fontsize=13.5, fontweight="bold", x=0.02, ha="left",
         )
         fig.tight_layout(h_pad=1.4)
-        mpl.save(fig, out_dir, ID, theme)
+        mpl.save(fig, out_dir, ID, theme, narrow=lambda f: _narrow(f, axes, suptitle))
+
+
+def _narrow(fig, axes, suptitle) -> None:
+    """The phone layout: narrower and taller, the words on their side, the heading on two lines, text
+    sized for a 358 px column (the figure is shown about 1.4 px to the point there)."""
+    fig.set_size_inches(3.6, 5.6)
+    suptitle.set_text(suptitle.get_text().replace(": ", ":\n", 1))
+    suptitle.set_fontsize(8.6)
+    for ax in axes:
+        ax.set_title(ax.get_title(loc="left"), loc="left", fontsize=8)
+        for text in ax.texts:  # the weights over the bars; the top one stays larger and bold
+            text.set_fontsize(8 if text.get_fontweight() == "bold" else 7)
+            if text.get_rotation() == 90:  # upward from its point, in the anchor mode that wrapping forces
+                text.set(rotation_mode="anchor", ha="left", va="center")
+        # the words on their side, ending at their bar; aligned in the "anchor" rotation mode, which
+        # matplotlib switches every wrapped text to (and the narrow render wraps every text)
+        for label in ax.get_xticklabels():
+            label.set(fontsize=8, rotation=90, rotation_mode="anchor", ha="right", va="center")
+        ax.tick_params(axis="y", labelsize=7)
+    fig.tight_layout(h_pad=1.0)
