@@ -249,4 +249,103 @@ def render(data, out_dir, theme, quality) -> None:
                 fontsize=label)
         ax.text(z_x + d_v * cell / 2, top - t_q * cell - 0.25, "output: one context\nvector per French word",
                 ha="center", va="top", fontsize=note, color=t["muted"])
-        mpl.save(fig, out_dir, ID, theme)
+        mpl.save(fig, out_dir, ID, theme, narrow=lambda f: _narrow(f, data, t))
+
+
+NARROW_WIDTH = 3.42  # inches: with the saved padding, the 358 px a phone gives a figure (100/72 px to the point)
+
+
+def _block(ax, x0, y0, rows, cols, cell_w, cell_h, color, t) -> None:
+    """A rows x cols matrix of empty cells with its top left corner at (x0, y0): matrix_block's look, with
+    cells that need not be square (the narrow layout keeps only the weights' cells wide enough for numbers)."""
+    from matplotlib.patches import Rectangle
+
+    w, h = cols * cell_w, rows * cell_h
+    ax.add_patch(Rectangle((x0, y0 - h), w, h, facecolor=color, alpha=0.28, edgecolor="none", zorder=1))
+    for r in range(1, rows):
+        ax.plot([x0, x0 + w], [y0 - r * cell_h] * 2, color=t["background"], lw=0.6, alpha=0.9, zorder=2)
+    for c in range(1, cols):
+        ax.plot([x0 + c * cell_w] * 2, [y0, y0 - h], color=t["background"], lw=0.6, alpha=0.9, zorder=2)
+    ax.add_patch(Rectangle((x0, y0 - h), w, h, fill=False, edgecolor=color, linewidth=1.2, zorder=3))
+
+
+def _narrow(fig, data, t) -> None:
+    """The phone layout: the same grid, with the weights' cells as wide as their numbers need and Q, Kᵀ, V and
+    Z drawn with thin cells (they hold no numbers), so the product still sits where Q's rows meet Kᵀ's
+    columns; the four notes under it as a list, each after its matrix's name. Data units are inches."""
+    from matplotlib.patches import Rectangle
+
+    from figures_src.figures._heatmap import cell_text_color
+    from figures_src.kit import style
+
+    src, tgt = data["source_tokens"], data["target_tokens"]
+    w = np.asarray(data["weights"])
+    t_q, t_k, d_k, d_v = data["T_q"], data["T_k"], data["d_k"], data["d_v"]
+    c = style.ROLE_COLORS
+    thin, wide, row = 0.12, 0.38, 0.34  # inches: a thin cell's side, a weight cell's width, a row's height
+    q_x = 0.56  # the French words end left of it
+    w_x = q_x + d_k * thin + 0.1
+    z_x = w_x + t_k * wide + 0.1
+    top, base = 0.0, 0.36  # top edge of the bottom row, bottom edge of Kᵀ and V
+    kt_top, v_top = base + d_k * thin, base + t_k * thin
+    label, note = 8.5, 8.0
+    fig.clear()
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.axis("off")
+
+    _block(ax, q_x, top, t_q, d_k, thin, row, c["q"], t)
+    for r, word in enumerate(tgt):
+        ax.text(q_x - 0.06, top - (r + 0.5) * row, word, ha="right", va="center", fontsize=9,
+                fontweight="bold" if word == data["focus"] else "normal")
+    ax.text(q_x + d_k * thin / 2, top + 0.06, f"Q {data['shape_q']}", ha="center", va="bottom", fontsize=label)
+
+    _block(ax, w_x, kt_top, d_k, t_k, wide, thin, c["k"], t)
+    for j, word in enumerate(src):  # slanted, so that long words never touch
+        ax.text(w_x + (j + 0.3) * wide, kt_top + 0.05, word, ha="left", va="bottom", fontsize=9, rotation=40,
+                rotation_mode="anchor")
+    ax.text(w_x - 0.06, base + d_k * thin / 2, f"Kᵀ {data['shape_kt']}", ha="right", va="center", fontsize=label)
+
+    _block(ax, z_x, v_top, t_k, d_v, thin, thin, c["v"], t)
+    ax.text(z_x + d_v * thin / 2, v_top + 0.06, f"V {data['shape_v']}", ha="center", va="bottom", fontsize=label)
+
+    im = ax.imshow(w, cmap=t["cmap"], vmin=0.0, vmax=1.0, extent=(w_x, w_x + t_k * wide, top - t_q * row, top),
+                   interpolation="nearest", aspect="auto", zorder=1)
+    for r in range(t_q):
+        best = int(w[r].argmax())
+        for j in range(t_k):
+            ax.text(w_x + (j + 0.5) * wide, top - (r + 0.5) * row, fmt(float(w[r, j]), "pct0"), ha="center",
+                    va="center", fontsize=8.5, color=cell_text_color(im, w[r, j]),
+                    fontweight="bold" if j == best else "normal")
+        ax.add_patch(Rectangle((w_x + best * wide, top - (r + 1) * row), wide, row, fill=False,
+                               edgecolor=t["highlight"], linewidth=1.6, zorder=5))
+    for k in range(1, t_q):
+        ax.plot([w_x, w_x + t_k * wide], [top - k * row] * 2, color=t["background"], lw=1.0, zorder=2)
+    for k in range(1, t_k):
+        ax.plot([w_x + k * wide] * 2, [top, top - t_q * row], color=t["background"], lw=1.0, zorder=2)
+    ax.text(w_x + t_k * wide / 2, top + 0.06, f"weights {data['shape_weights']}", ha="center", va="bottom",
+            fontsize=label, fontweight="bold")
+
+    _block(ax, z_x, top, t_q, d_v, thin, row, c["output"], t)
+    ax.text(z_x + d_v * thin / 2, top + 0.06, f"Z {data['shape_output']}", ha="center", va="bottom",
+            fontsize=label)
+
+    # the notes the wide figure writes under each matrix, as a list, each after a swatch of its matrix's colour
+    notes = (((c["q"],), "Q", "queries: from the French being written"),
+             ((c["k"], c["v"]), "Kᵀ, V", "keys and values: from the English being read"),
+             ((im.cmap(im.norm(0.7)),), "weights", "softmax(QKᵀ / √d_k): each row adds up to 100%"),
+             ((c["output"],), "Z", "output: one context vector per French word"))
+    y = top - t_q * row - 0.3
+    for colors, name, text in notes:
+        for k, color in enumerate(colors):  # one swatch, split between the matrices it stands for
+            ax.add_patch(Rectangle((0.13 * k / len(colors), y - 0.15), 0.13 / len(colors), 0.13, facecolor=color,
+                                   edgecolor="none"))
+        ax.text(0.2, y - 0.085, name, ha="left", va="center", fontsize=note, color=t["foreground"])
+        ax.text(0.75, y - 0.085, text, ha="left", va="center", fontsize=note,
+                color=t["muted"])
+        y -= 0.24
+    longest = max(len(word) for word in src)
+    ax.set_xlim(0, NARROW_WIDTH)
+    ax.set_ylim(y, kt_top + 0.1 + 0.06 * longest)
+    width, height = ax.get_xlim()[1], ax.get_ylim()[1] - ax.get_ylim()[0]
+    fig.set_size_inches(width, height)
+    ax.set_aspect("equal")

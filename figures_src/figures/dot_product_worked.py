@@ -134,4 +134,15 @@ def render(data, out_dir, theme, quality) -> None:
                                color=t["muted"])
             ax.annotate(fmt(p["scaled"], "f2"), xy=(1, 0), xycoords=note, va="bottom", fontsize=9.5)
         fig.tight_layout(w_pad=2.0)
-        mpl.save(fig, out_dir, ID, theme)
+        mpl.save(fig, out_dir, ID, theme, narrow=lambda f: _stacked(f, panels))
+
+
+def _stacked(fig, panels) -> None:
+    """The phone layout: the pairs one above the other, each as large as half the wide figure, so that the
+    axis names over the columns keep their room and every text its size."""
+    width, block, gap = 3.42, 2.6, 0.4  # inches: the figure, one pair with its title and notes, between pairs
+    height = block * len(panels) + gap * (len(panels) - 1)
+    fig.set_size_inches(width, height)
+    for k, ax in enumerate(panels):
+        bottom = (block + gap) * (len(panels) - 1 - k)
+        ax.set_position((0.0, bottom / height, 1.0, block / height))

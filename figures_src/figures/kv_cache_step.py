@@ -143,4 +143,76 @@ def render(data, out_dir, theme, quality) -> None:
         ax.set_ylim(y_leg - 0.2, 0.7)
         ax.set_aspect("equal")
         ax.axis("off")
-        mpl.save(fig, out_dir, ID, theme)
+        mpl.save(fig, out_dir, ID, theme, narrow=lambda f: _narrow(f, data, t))
+
+
+NARROW_WIDTH = 3.42  # inches: with the saved padding, the 358 px a phone gives a figure (100/72 px to the point)
+
+
+def _narrow(fig, data, t) -> None:
+    """The phone layout, read downwards: the new word's query q, then K and V side by side, then the weights
+    as bars under them, then the key of the colours on two lines. Data units are inches."""
+    from matplotlib.patches import Rectangle
+
+    from figures_src.kit import style
+
+    words = data["words"]
+    n, d = len(words), data["d_k"]
+    cached_fill, new_fill = t["grid"], t["highlight"]
+    cell_w, cell_h, head = 0.32, 0.28, 0.34  # inches: a cell, and the room a band's title takes
+    x0, gap = 0.58, 0.18  # where the cells start (the words end left of it), and between K and V
+    fig.clear()
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.axis("off")
+
+    def title(x, y, text):
+        ax.text(x, y - head + 0.08, text, ha="center", va="bottom", fontsize=9.5, color=t["foreground"],
+                fontweight="bold")
+
+    def word(y, text):
+        ax.text(x0 - 0.08, y + cell_h / 2, text, ha="right", va="center", fontsize=9, color=t["foreground"])
+
+    def cells(x, y, row, fill):
+        for c, v in enumerate(row):
+            ax.add_patch(Rectangle((x + c * cell_w, y), cell_w, cell_h, facecolor=fill, edgecolor=t["background"],
+                                   lw=1.0))
+            ax.text(x + (c + 0.5) * cell_w, y + cell_h / 2, fmt(v, "f1"), ha="center", va="center", fontsize=8.5,
+                    color=style.text_on(fill))
+
+    top = 0.0
+    title(x0 + d * cell_w / 2, top, "q (now)")
+    top -= head + cell_h
+    word(top, words[-1])
+    cells(x0, top, data["q"], new_fill)
+    top -= 0.2
+    x_v = x0 + d * cell_w + gap
+    title(x0 + d * cell_w / 2, top, "K")
+    title(x_v + d * cell_w / 2, top, "V")
+    top -= head
+    for r, w in enumerate(words):
+        y = top - (r + 1) * cell_h
+        fill = new_fill if r == n - 1 else cached_fill
+        word(y, w)
+        cells(x0, y, data["k"][r], fill)
+        cells(x_v, y, data["v"][r], fill)
+    top -= n * cell_h + 0.06
+    wmax, bar = max(data["weights"]), 1.9
+    title(x0 + bar / 2, top, "weights")
+    top -= head
+    for r, w in enumerate(data["weights"]):
+        y = top - (r + 1) * cell_h
+        word(y, words[r])
+        ax.add_patch(Rectangle((x0, y + 0.06), bar * w / wmax, cell_h - 0.12, facecolor=t["accent"], lw=0))
+        ax.text(x0 + bar * w / wmax + 0.06, y + cell_h / 2, fmt(w, "pct0"), ha="left", va="center", fontsize=8.5,
+                color=t["foreground"])
+    top -= n * cell_h + 0.2
+    for k, (fill, text) in enumerate(((cached_fill, f"from the cache ({data['n_cached']} rows)"),
+                                      (new_fill, "computed at this step"))):
+        y = top - (k + 1) * 0.26
+        ax.add_patch(Rectangle((x0, y + 0.04), 0.2, 0.16, facecolor=fill, lw=0))
+        ax.text(x0 + 0.28, y + 0.12, text, ha="left", va="center", fontsize=8.5, color=t["foreground"])
+    height = -(y - 0.05)
+    fig.set_size_inches(NARROW_WIDTH, height)
+    ax.set_xlim(0, NARROW_WIDTH)
+    ax.set_ylim(-height, 0)
+    ax.set_aspect("equal")

@@ -116,4 +116,55 @@ def render(data, out_dir, theme, quality) -> None:
         ax.text(total / 2, -2.65, f"the thicker the arc, the more attention \u201c{data['focus']}\u201d pays; "
                 "the number under each word is its weight", ha="center", va="center", fontsize=9,
                 color=t["muted"], style="italic")
-        mpl.save(fig, out_dir, ID, theme)
+        mpl.save(fig, out_dir, ID, theme, narrow=lambda f: _narrow(f, data, t))
+
+
+NARROW_WIDTH = 3.42  # inches: with the saved padding, the 358 px a phone gives a figure (100/72 px to the point)
+NARROW_ROW = 0.3  # inches from one word to the next
+
+
+def _narrow(fig, data, t) -> None:
+    """The phone layout: the sentence read downwards, one word a line with its weight beside it, and the arcs
+    from "it" bulging to the right, so that eleven words need no more room than a phone has."""
+    from matplotlib.patches import Arc
+
+    from figures_src.kit import style
+
+    tokens, weights, i = data["tokens"], data["weights"], data["focus_index"]
+    top_word = max(range(len(tokens)), key=lambda k: weights[k])
+    rows = len(tokens)
+    foot = 0.55  # inches under the last word: the two lines of the key
+    height = NARROW_ROW * rows + foot
+    fig.clear()
+    fig.set_size_inches(NARROW_WIDTH, height)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, NARROW_WIDTH)  # data units are inches, so an arc is as round as it is drawn
+    ax.set_ylim(-height + NARROW_ROW / 2, NARROW_ROW / 2)
+    ax.axis("off")
+    ys = [-NARROW_ROW * j for j in range(rows)]
+    x_pct, x_word, x_arc = 0.55, 0.72, 1.42
+    spans = [abs(y - ys[i]) for y in ys]
+    room = NARROW_WIDTH - x_arc - 0.08
+    for j in sorted(range(rows), key=lambda k: weights[k]):  # thick arcs drawn last, on top
+        color = style.token_color(tokens[j])
+        lw = 0.6 + 17 * weights[j]
+        if j == i:  # the arc to itself: a small loop beside the word
+            ax.add_patch(Arc((x_arc + 0.13, ys[i]), 0.26, 0.2, theta1=-150, theta2=150, lw=lw, color=color,
+                             capstyle="round", zorder=5))
+            continue
+        start = ys[i] + (0.05 if j < i else -0.05)  # arcs leave "it" on the side of their word
+        span = abs(ys[j] - start)
+        bulge = room * (0.08 + 0.92 * spans[j] / max(spans))
+        ax.add_patch(Arc((x_arc, (start + ys[j]) / 2), 2 * bulge, span, theta1=-90, theta2=90, lw=lw,
+                         color=color, alpha=0.85, capstyle="round"))
+    for j, (y, word) in enumerate(zip(ys, tokens, strict=True)):
+        is_focus, top = j == i, j == top_word
+        ax.text(x_word, y, word, ha="left", va="center", fontsize=9 if is_focus else 8.5,
+                fontweight="bold" if is_focus else "normal", color=t["foreground"])
+        ax.plot([x_word - 0.07] * 2, [y - 0.1, y + 0.1], color=style.token_color(word), lw=3,
+                solid_capstyle="round")
+        ax.text(x_pct, y, fmt(weights[j], "pct"), ha="right", va="center", fontsize=8,
+                color=t["foreground"] if top else t["muted"], fontweight="bold" if top else "normal")
+    ax.text(0.0, ys[-1] - 0.3, f"the thicker the arc, the more attention \u201c{data['focus']}\u201d pays;\n"
+                               "the number beside each word is its weight", ha="left", va="top", fontsize=7.5,
+            color=t["muted"], style="italic", linespacing=1.35)

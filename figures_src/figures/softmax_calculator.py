@@ -151,4 +151,69 @@ def render(data, out_dir, theme, quality) -> None:
         ax.text(0.0, -(n + 1.7), f"For example q · k of “{tokens[0]}” = {_dot(data['q'], data['k'][0])} "
                                   f"= {fmt(data['scores'][0], 'f2')}", ha="left", va="center", fontsize=size - 0.5,
                 color=t["muted"])
-        mpl.save(fig, out_dir, ID, theme)
+        mpl.save(fig, out_dir, ID, theme, narrow=lambda f: _narrow(f, data, t))
+
+
+NARROW_WIDTH = 3.42  # inches: with the saved padding, the 358 px a phone gives a figure (100/72 px to the point)
+NARROW_SIZE = 9.6  # its superscripts (e^s) are drawn at 70 %: 9.3 px on the phone
+NARROW_LINE = 0.25  # inches a line of the narrow table takes
+
+
+def _narrow(fig, data, t) -> None:
+    """The phone layout: the six columns as two tables one above the other (the scores, then the weights),
+    the worked example on two lines; every text of the wide table is drawn, larger."""
+    import matplotlib.pyplot as plt
+
+    from figures_src.kit import style
+
+    tokens = data["tokens"]
+    n = len(tokens)
+    root = f"√{data['d_k']}"
+    size = NARROW_SIZE
+    lines = 2 * n + 7.8  # the q line, two heads, 2n rows, the sum, two footer lines and the gaps
+    fig.clear()
+    fig.set_size_inches(NARROW_WIDTH, NARROW_LINE * lines)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(-0.03, 1)
+    ax.set_ylim(-lines + 0.5, 0.5)
+    ax.axis("off")
+    top = max(range(n), key=lambda j: data["weights"][j])
+    q = ", ".join(fmt(x, "f2") for x in data["q"])
+    ax.text(0.0, 0, f"q = ({q})", ha="left", va="center", fontsize=size + 1.5, fontweight="bold")
+    ax.text(1.0, 0, f"$d_k$ = {data['d_k']}", ha="right", va="center", fontsize=size, color=t["muted"])
+
+    def table(y, xs, heads, cells):
+        for x, h in zip(xs, heads, strict=True):
+            ax.text(x, y, h, ha="left", va="center", fontsize=size, color=t["muted"])
+        ax.plot([0, 1], [y - 0.55, y - 0.55], color=t["muted"], lw=0.8)
+        for j, word in enumerate(tokens):
+            row = y - 1.1 - j
+            bold = "bold" if j == top else "normal"
+            ax.plot([-0.02, -0.02], [row - 0.32, row + 0.32], color=style.token_color(word), lw=4,
+                    solid_capstyle="butt")
+            ax.text(xs[0], row, word, ha="left", va="center", fontsize=size, fontweight=bold)
+            for x, (text, weight) in zip(xs[1:], cells(j), strict=True):
+                ax.text(x, row, text, ha="left", va="center", fontsize=size,
+                        fontweight=bold if weight else "normal")
+
+    y = -1.4
+    table(y, [0.0, 0.16, 0.46, 0.62], ["key", "k", "q · k", f"s = q · k / {root}"],
+          lambda j: [(f"({', '.join(fmt(x, 'f2') for x in data['k'][j])})", False),
+                     (fmt(data["scores"][j], "f2"), False),
+                     (f"{fmt(data['scores'][j], 'f2')} / {root} = {fmt(data['scaled'][j], 'f2')}", False)])
+    y -= n + 1.6
+    xs = [0.0, 0.16, 0.42]
+    table(y, xs, ["key", "$e^s$", "weight = $e^s$ / sum"],
+          lambda j: [(fmt(data["exp"][j], "f2"), False),
+                     (f"{fmt(data['exp'][j], 'f2')} / {fmt(data['exp_sum'], 'f2')} = "
+                      f"{fmt(data['weights'][j], 'pct')}", True)])
+    y -= n + 1.05
+    ax.plot([xs[1], 1], [y + 0.5, y + 0.5], color=t["muted"], lw=0.8)
+    ax.text(xs[1] - 0.02, y, "sum", ha="right", va="center", fontsize=size, color=t["muted"])
+    ax.text(xs[1], y, fmt(data["exp_sum"], "f2"), ha="left", va="center", fontsize=size, fontweight="bold")
+    ax.text(xs[2], y, f"sum {fmt(data['sum'], 'pct0')}", ha="left", va="center", fontsize=size, color=t["muted"])
+    y -= 1.2
+    ax.text(0.0, y, f"For example q · k of “{tokens[0]}”\n= {_dot(data['q'], data['k'][0])} "
+                    f"= {fmt(data['scores'][0], 'f2')}", ha="left", va="top", fontsize=size - 0.5,
+            color=t["muted"], linespacing=1.4)
+    plt.setp(ax.texts, clip_on=False)

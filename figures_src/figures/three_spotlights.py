@@ -174,6 +174,7 @@ def render(data, out_dir, theme, quality) -> None:
         heat(x_ax, data["x"], style.ROLE_COLORS["x"], row_labels=tokens, col_labels=short,
              title=f"X  ({t_len}, {d_model})")
         bold_focus(x_ax)
+        column = [(corner, None), (x_ax, "top")]  # the narrow layout's order, top to bottom
         names = {"q": ("W_Q", "Q"), "k": ("W_K", "K"), "v": ("W_V", "V")}
         places = {"q": (0, 1), "k": (2, 0), "v": (2, 1)}  # (row of W, column) in the grid
         for role in ROLES:
@@ -189,4 +190,30 @@ def render(data, out_dir, theme, quality) -> None:
             heat(r_ax, m, color, row_labels=tokens,
                  title=f"${r_name} = X{w_name[0]}_{w_name[2]}$  ({t_len}, {len(m[0])})")
             bold_focus(r_ax)
-        mpl.save(fig, out_dir, ID, theme)
+            column += [(w_ax, "top" if role == ROLES[0] else "group"), (r_ax, "side")]
+        mpl.save(fig, out_dir, ID, theme, narrow=lambda f: _column(f, column))
+
+
+NARROW_WIDTH = 3.42  # inches: with the saved padding, the 358 px a phone gives a figure (100/72 px to the point)
+NARROW_ROW = 0.21  # inches a row of numbers takes
+NARROW_LABELS = 0.62  # inches left of the matrices for the row labels (the words)
+# room above a matrix: its title and column labels ("top"), the same after another W's pair ("group"), its title
+NARROW_HEAD = {None: 0.0, "top": 0.56, "group": 0.76, "side": 0.3}
+
+
+def _column(fig, column) -> None:
+    """The phone layout: the note, X, then each W above its product, all in one column as wide as the phone
+    allows, each matrix's rows as tall as in the wide figure; phones scroll, so the figure grows tall."""
+    note = 0.8  # inches for the three lines of the note
+    heights = [note if ax.get_images() == [] else NARROW_ROW * len(ax.get_images()[0].get_array())
+               for ax, _ in column]
+    total = sum(h + NARROW_HEAD[head] for h, (_, head) in zip(heights, column, strict=True))
+    fig.set_size_inches(NARROW_WIDTH, total)
+    top = total
+    for h, (ax, head) in zip(heights, column, strict=True):
+        top -= NARROW_HEAD[head]
+        left = 0.0 if head is None else NARROW_LABELS
+        ax.tick_params(axis="y", pad=4)  # the words clear the matrix's edge
+        ax.set_position((left / NARROW_WIDTH, (top - h) / total, (NARROW_WIDTH - left - 0.05) / NARROW_WIDTH,
+                         h / total))
+        top -= h
