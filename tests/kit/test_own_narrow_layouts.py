@@ -35,7 +35,14 @@ OWN_LAYOUTS = [
     "three-spotlights",
     "kv-cache-step",
     "cross-attention-translation",
+    "tiny-model-counterfactual",
+    "kv-cache-cost",
+    "decoding-temperature",
 ]
+# Own layouts this test does not hold yet: on screen they read, but some texts come nearer than GAP_PX
+# (softmax-gradient-dk, softmax-entropy-dk: a tick and the axis label; apple-moves-toward-orange: the key
+# and "fruit →"; residual-stream-it: the legend and a tick word), or, candidate-spaces, its layout alone
+# draws 8.4 px and save() enlarges it.
 GAP_PX = 2.0  # on the phone's screen: texts nearer than this touch
 # words of the wide figure that the narrow layout says otherwise, and why
 REWORDED = {
