@@ -170,7 +170,7 @@ def render(data, out_dir, theme, quality) -> None:
         ax.text(x + 0.25, y_top - 0.78, "made the\nsame way", ha="left", va="top", fontsize=9.5, color=th["muted"])
 
         # Middle: one column per head: its weights (T, T) over its output (T, d_head).
-        ax.text(
+        split_note = ax.text(
             0.15,
             y_heads + 0.55,
             f"split: head h attends with its own {d_head} columns of Q, K and V: "
@@ -238,4 +238,9 @@ def render(data, out_dir, theme, quality) -> None:
         op(x + 0.2, y_bottom - h / 2, "=")
         out_kw = {"bands": bands} if data["w_o_is_identity"] else {"alpha": 0.35}
         block(x + 0.4, y_bottom, "output", sh["output"], th["foreground"], **out_kw)
-        mpl.save(fig, out_dir, ID, theme)
+
+        def narrow(_fig) -> None:
+            # On a phone the note wraps; break it before its shapes, so that no "(T, T)" is cut in two.
+            split_note.set_text(split_note.get_text().replace(": weights", ":\nweights"))
+
+        mpl.save(fig, out_dir, ID, theme, narrow=narrow)
