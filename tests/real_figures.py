@@ -1,12 +1,13 @@
-"""The site's real figures, rendered once per test session into a throwaway cache.
+"""The site's real figures, rendered once per test session, in the repository's figure cache.
 
-`real_cache` is a session-wide cache directory (never the repository's
-.cache); `render_real(ids, cache)` builds those figures into it (draft, the
-packaged examples) in one build, so the workers import matplotlib once for all
-of them. `real_matplotlib` is the report of every matplotlib figure, built
-once per session; the determinism test adds the scenes to the same cache and
-compares it with a second cold build. The state is module-level so that every
-test module that imports these fixtures shares one cache.
+`real_cache` is the repository's figure cache (.cache/figures, or $FIGURES_CACHE): it is keyed by
+content, so what the session's site build rendered (the `built_site` fixture of conftest.py) is a
+hit here and the other way round, and no figure is rendered twice in a test run. The cold builds
+that compare bytes (tests/build/test_build_determinism.py) use caches of their own.
+`render_real(ids, cache)` builds those figures into it (draft, the packaged examples) in one
+build, so the workers import matplotlib once for all of them. `real_matplotlib` is the report of
+every matplotlib figure, built once per session. The state is module-level so that every test
+module that imports these fixtures shares it.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ import pytest
 from attention_ref.examples import DEFAULT_PATH
 from figures_src import build as figure_build
 from figures_src.build import registry
-
-_CACHE: dict[str, Path] = {}
+from figures_src.core.paths import FIGURE_CACHE
 
 
 def real_figures() -> dict[str, registry.Figure]:
@@ -48,10 +48,8 @@ def render_real(ids: list[str], cache: Path, *, jobs: int | None = None) -> figu
 
 
 @pytest.fixture(scope="session")
-def real_cache(tmp_path_factory) -> Path:
-    if "a" not in _CACHE:
-        _CACHE["a"] = tmp_path_factory.mktemp("real-figures-a") / "cache"
-    return _CACHE["a"]
+def real_cache() -> Path:
+    return FIGURE_CACHE
 
 
 @pytest.fixture(scope="session")

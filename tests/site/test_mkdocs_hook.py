@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from real_figures import real_figures, render_real  # noqa: E402
+from real_figures import real_figures  # noqa: E402
 from throwaway_figures import ROOT  # noqa: E402
 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -173,19 +173,9 @@ def test_skip_build_places_the_last_build_without_building(project, figures, tmp
 
 
 @pytest.mark.slow
-def test_the_real_site_builds_with_every_figure(real_cache, tmp_path):
-    """The repository's own mkdocs.yml and docs, into a temporary site dir, from the session's figure cache."""
-    import os
-
-    render_real(list(real_figures()), real_cache)
-    env = {k: v for k, v in os.environ.items() if k not in ("FIGURES_PACKAGES", "ATTENTION_EXAMPLES")}
-    env.update(FIGURES_CACHE=str(real_cache), NO_MKDOCS_2_WARNING="1")
-    site = tmp_path / "site"
-
-    proc = subprocess.run([*MKDOCS, "build", "--strict", "-d", str(site)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=1200)
-
-    assert proc.returncode == 0, proc.stderr[-3000:]
+def test_the_real_site_builds_with_every_figure(built_site):
+    """The repository's own mkdocs.yml and docs (the session's strict build, conftest.py): every figure is there."""
+    site = built_site
     for fid, fig in real_figures().items():
         assert (site / "figures" / fid / "index.html").is_file(), fid
         assert (site / "figures" / fid / f"{fid}.json").is_file(), fid
